@@ -18,13 +18,38 @@ import Testing
         let text = try Fixtures.text(path)
         let ruleset = try RestoreParser.ruleset(text, family: Self.family(path))
         let rendered = SaveRenderer.render(ruleset)
-        let expected = Fixtures.normalized(text).map { Self.olderToolSpelling[$0] ?? $0 }
+        let expected = Self.groupedByChain(Fixtures.normalized(text).map { Self.olderToolSpelling[$0] ?? $0 })
         let actual = Fixtures.normalized(rendered)
         for (index, (want, got)) in zip(expected, actual).enumerated() where want != got {
             Issue.record("\(path) line \(index + 1):\n want \(want)\n got  \(got)")
             break
         }
         #expect(expected.count == actual.count)
+    }
+
+    /// Rule lines regrouped chain by chain in declaration order, as every iptables-save prints
+    /// them. Identity for real dumps; 07's nat table was hand-edited upstream (KUBE-EXTERNAL-SERVICES
+    /// rules stand before KUBE-SERVICES' although declared after), which no tool prints.
+    static func groupedByChain(_ lines: [String]) -> [String] {
+        var out: [String] = [], declared: [String] = [], rules: [String: [String]] = [:]
+        func flush() {
+            for chain in declared { out += rules[chain] ?? [] }
+            declared = []
+            rules = [:]
+        }
+        for line in lines {
+            if line.hasPrefix(":") {
+                declared.append(String(line.dropFirst().prefix { $0 != " " }))
+                out.append(line)
+            } else if line.hasPrefix("-A ") {
+                let chain = String(line.dropFirst(3).prefix { $0 != " " })
+                rules[chain, default: []].append(line)
+            } else {
+                if line == "COMMIT" { flush() }
+                out.append(line)
+            }
+        }
+        return out
     }
 
     @Test(arguments: dumps)
