@@ -19,7 +19,7 @@ enum ExtensionCodecs {
         "multiport": MultiportCodec.self, "comment": CommentCodec.self, "statistic": StatisticCodec.self,
         "recent": RecentCodec.self, "addrtype": AddrTypeCodec.self, "conntrack": ConntrackCodec.self,
         "state": StateCodec.self, "mark": MarkMatchCodec.self, "physdev": PhysdevCodec.self,
-        "set": SetCodec.self, "limit": LimitCodec.self,
+        "set": SetCodec.self, "limit": LimitCodec.self, "nfacct": NfacctCodec.self,
     ]
 
     static let targets: [String: any TargetTextCodec.Type] = [
