@@ -1,0 +1,47 @@
+/// `namespace/name:port` + protocol: the key of one service port (kube-proxy's ServicePortName).
+public struct ServicePortName: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var service: ServiceName
+    public var port: String
+    public var proto: L4Protocol
+
+    public init(service: ServiceName, port: String, proto: L4Protocol) {
+        self.service = service
+        self.port = port
+        self.proto = proto
+    }
+
+    /// `ns/name:port`, or `ns/name` for an unnamed port (Go's ServicePortName.String()).
+    public var description: String { port.isEmpty ? service.description : "\(service):\(port)" }
+
+    public static func < (a: ServicePortName, b: ServicePortName) -> Bool {
+        (a.service, a.port, a.proto) < (b.service, b.port, b.proto)
+    }
+}
+
+/// One service port as a single-family kube-proxy sees it (proxy.BaseServicePortInfo).
+public struct ServicePortInfo: Hashable, Sendable {
+    public var name: ServicePortName
+    public var clusterIP: IPAddr
+    public var port: Int
+    /// 0 = none.
+    public var nodePort: Int
+    public var externalIPs: [IPAddr]
+    public var loadBalancerVIPs: [IPAddr]
+    public var loadBalancerSourceRanges: [IPCIDR]
+    /// 0 = none; set only for LoadBalancer services with externalTrafficPolicy Local.
+    public var healthCheckNodePort: Int
+    public var affinityTimeout: Int?
+    public var externalPolicyLocal: Bool
+    public var internalPolicyLocal: Bool
+
+    public var externallyAccessible: Bool { nodePort != 0 || !loadBalancerVIPs.isEmpty || !externalIPs.isEmpty }
+    public var usesClusterEndpoints: Bool { !internalPolicyLocal || externallyAccessible }
+    public var usesLocalEndpoints: Bool { internalPolicyLocal || (externalPolicyLocal && externallyAccessible) }
+
+    public var nameString: String { name.description }
+    public var protoLower: String { name.proto.lower }
+    public var clusterPolicyChain: String { ChainNames.clusterPolicy(nameString, protoLower) }
+    public var localPolicyChain: String { ChainNames.localPolicy(nameString, protoLower) }
+    public var externalChain: String { ChainNames.external(nameString, protoLower) }
+    public var firewallChain: String { ChainNames.firewall(nameString, protoLower) }
+}
