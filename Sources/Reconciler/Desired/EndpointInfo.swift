@@ -1,6 +1,6 @@
 /// One endpoint of one service port, as a single-family proxier sees it (proxy.BaseEndpointInfo).
 public struct EndpointInfo: Hashable, Sendable {
-    public var ip: IPAddr
+    public var ip: IPAddress
     public var port: Int
     public var isLocal: Bool
     public var ready: Bool
@@ -9,7 +9,7 @@ public struct EndpointInfo: Hashable, Sendable {
     public var zoneHints: Set<String>
     public var nodeHints: Set<String>
 
-    public init(ip: IPAddr, port: Int, isLocal: Bool = false, ready: Bool = true, serving: Bool = true,
+    public init(ip: IPAddress, port: Int, isLocal: Bool = false, ready: Bool = true, serving: Bool = true,
                 terminating: Bool = false, zoneHints: Set<String> = [], nodeHints: Set<String> = []) {
         self.ip = ip
         self.port = port
@@ -22,7 +22,7 @@ public struct EndpointInfo: Hashable, Sendable {
     }
 
     /// `ip:port`, or `[ip]:port` for IPv6 (Go's net.JoinHostPort).
-    public var string: String { ip.isIPv6 ? "[\(ip)]:\(port)" : "\(ip):\(port)" }
+    public var string: String { ip.family == .ipv6 ? "[\(ip)]:\(port)" : "\(ip):\(port)" }
 
     /// The `KUBE-SEP-…` chain of this endpoint for a service port.
     public func chainName(for spn: ServicePortName) -> String {

@@ -3,7 +3,7 @@ public enum LocalTrafficDetector: Hashable, Sendable {
     /// No detector (ClusterCIDR mode without a CIDR of this family).
     case none
     /// `ClusterCIDR` / `NodeCIDR` mode: `-s cidr` / `! -s cidr`.
-    case cidr(IPCIDR)
+    case cidr(CIDR)
     /// `BridgeInterface` mode: `-i name` / `! -i name`.
     case bridgeInterface(String)
     /// `InterfaceNamePrefix` mode: `-i prefix+` / `! -i prefix+`.
@@ -18,7 +18,7 @@ public struct ProxySettings: Hashable, Sendable {
     public var nodeName: String
     public var ipFamily: IPFamily
     /// The node's local addresses (all families; the proxier uses those of `ipFamily`).
-    public var nodeIPs: [IPAddr]
+    public var nodeIPs: [IPAddress]
     public var localDetector: LocalTrafficDetector
     public var masqueradeAll: Bool
     /// `--iptables-masquerade-bit` (0-31, default 14).
@@ -38,7 +38,7 @@ public struct ProxySettings: Hashable, Sendable {
     /// Above this many endpoints, rules drop their per-endpoint comments (kube-proxy: 1000).
     public var largeClusterEndpointsThreshold: Int
 
-    public init(nodeName: String = "", ipFamily: IPFamily = .ipv4, nodeIPs: [IPAddr] = [],
+    public init(nodeName: String = "", ipFamily: IPFamily = .ipv4, nodeIPs: [IPAddress] = [],
                 localDetector: LocalTrafficDetector = .none, masqueradeAll: Bool = false,
                 masqueradeBit: Int = 14, nodePortAddresses: [String] = [], localhostNodePorts: Bool = true,
                 randomFully: Bool = false, nfacct: Bool = false, conntrackTCPLiberal: Bool = false,
@@ -64,7 +64,7 @@ public struct ProxySettings: Hashable, Sendable {
     public var masqueradeMark: UInt32 { UInt32(1) << UInt32(masqueradeBit) }
 
     /// The node IP kube-proxy uses for the LB source-range self check: first node IP of the family.
-    public var primaryNodeIP: IPAddr? { nodeIPs.first { $0.family == ipFamily } }
+    public var primaryNodeIP: IPAddress? { nodeIPs.first { $0.family == ipFamily } }
 
     public static let ctStateInvalidCounter = "ct_state_invalid_dropped_pkts"
     public static let localhostNodePortCounter = "localhost_nps_accepted_pkts"

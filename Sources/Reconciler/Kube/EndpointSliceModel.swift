@@ -8,7 +8,7 @@ public struct EndpointSliceModel: Hashable, Sendable {
 
     public struct Endpoint: Hashable, Sendable {
         /// kube-proxy uses only the first address.
-        public var address: IPAddr
+        public var address: IPAddress
         public var nodeName: String?
         public var zone: String?
         public var ready: Bool
@@ -93,7 +93,7 @@ extension EndpointSlice {
             guard let first = e.addresses?.first else {
                 issues.append(KubeIssue(.warning, ref, field: f, "endpoint without addresses ignored")); continue
             }
-            guard let ip = IPAddr(first) else {
+            guard let ip = IPAddress(first) else {
                 issues.append(KubeIssue(.error, ref, field: f + "[0]", "invalid IP address \"\(first)\": endpoint ignored")); continue
             }
             guard ip.family == family else {

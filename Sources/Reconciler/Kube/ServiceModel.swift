@@ -13,12 +13,12 @@ public struct ServiceModel: Hashable, Sendable {
     public var name: ServiceName
     public var kind: Kind
     /// Cluster IPs (`clusterIPs`, or `clusterIP` alone), at most one per family.
-    public var clusterIPs: [IPAddr]
+    public var clusterIPs: [IPAddress]
     public var ports: [Port]
-    public var externalIPs: [IPAddr]
+    public var externalIPs: [IPAddress]
     /// VIP-mode load balancer ingress IPs.
-    public var loadBalancerIPs: [IPAddr]
-    public var loadBalancerSourceRanges: [IPCIDR]
+    public var loadBalancerIPs: [IPAddress]
+    public var loadBalancerSourceRanges: [CIDR]
     /// Session affinity timeout in seconds when affinity is ClientIP, else nil.
     public var affinityTimeout: Int?
     public var externalTrafficPolicyLocal: Bool
@@ -34,7 +34,7 @@ public struct ServiceModel: Hashable, Sendable {
     public var externalPolicyLocal: Bool { externallyAccessible && externalTrafficPolicyLocal }
 
     /// The cluster IP of `family`, if any (proxyutil.GetClusterIPByFamily).
-    public func clusterIP(for family: IPFamily) -> IPAddr? { clusterIPs.first { $0.family == family } }
+    public func clusterIP(for family: IPFamily) -> IPAddress? { clusterIPs.first { $0.family == family } }
 
     /// The service ports kube-proxy's `family` proxier would track (empty if no cluster IP of that family).
     public func servicePorts(for family: IPFamily) -> [ServicePortInfo] {

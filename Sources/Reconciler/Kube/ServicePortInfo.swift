@@ -21,13 +21,13 @@ public struct ServicePortName: Hashable, Comparable, Sendable, CustomStringConve
 /// One service port as a single-family kube-proxy sees it (proxy.BaseServicePortInfo).
 public struct ServicePortInfo: Hashable, Sendable {
     public var name: ServicePortName
-    public var clusterIP: IPAddr
+    public var clusterIP: IPAddress
     public var port: Int
     /// 0 = none.
     public var nodePort: Int
-    public var externalIPs: [IPAddr]
-    public var loadBalancerVIPs: [IPAddr]
-    public var loadBalancerSourceRanges: [IPCIDR]
+    public var externalIPs: [IPAddress]
+    public var loadBalancerVIPs: [IPAddress]
+    public var loadBalancerSourceRanges: [CIDR]
     /// 0 = none; set only for LoadBalancer services with externalTrafficPolicy Local.
     public var healthCheckNodePort: Int
     public var affinityTimeout: Int?

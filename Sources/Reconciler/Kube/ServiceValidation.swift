@@ -62,13 +62,13 @@ private struct Validator {
     }
 
     /// nil for a headless service (no cluster IP) or on error.
-    mutating func clusterIPs(_ spec: Service.Spec) -> [IPAddr]? {
+    mutating func clusterIPs(_ spec: Service.Spec) -> [IPAddress]? {
         let texts = (spec.clusterIPs?.isEmpty == false) ? spec.clusterIPs! : [spec.clusterIP ?? ""]
         if texts.first == "None" || texts.first == "" { return nil }
-        var out: [IPAddr] = []
+        var out: [IPAddress] = []
         for (i, t) in texts.enumerated() {
             let field = spec.clusterIPs?.isEmpty == false ? "spec.clusterIPs[\(i)]" : "spec.clusterIP"
-            guard let ip = IPAddr(t) else { error(field, "invalid IP address \"\(t)\""); return nil }
+            guard let ip = IPAddress(t) else { error(field, "invalid IP address \"\(t)\""); return nil }
             if out.contains(where: { $0.family == ip.family }) { error(field, "two cluster IPs of family \(ip.family.rawValue)"); return nil }
             out.append(ip)
         }
@@ -134,20 +134,20 @@ private struct Validator {
         }
     }
 
-    mutating func addresses(_ texts: [String], _ field: String) -> [IPAddr] {
-        var out: [IPAddr] = []
+    mutating func addresses(_ texts: [String], _ field: String) -> [IPAddress] {
+        var out: [IPAddress] = []
         for (i, t) in texts.enumerated() {
-            if let ip = IPAddr(t) { out.append(ip) } else { warn("\(field)[\(i)]", "invalid IP address \"\(t)\" ignored") }
+            if let ip = IPAddress(t) { out.append(ip) } else { warn("\(field)[\(i)]", "invalid IP address \"\(t)\" ignored") }
         }
         return out
     }
 
-    mutating func ingressIPs(_ ingress: [Service.Ingress]) -> [IPAddr] {
-        var out: [IPAddr] = []
+    mutating func ingressIPs(_ ingress: [Service.Ingress]) -> [IPAddress] {
+        var out: [IPAddress] = []
         for (i, ing) in ingress.enumerated() {
             guard let t = ing.ip, !t.isEmpty else { continue }
             if let mode = ing.ipMode, mode != "VIP" { continue }
-            if let ip = IPAddr(t) { out.append(ip) } else {
+            if let ip = IPAddress(t) { out.append(ip) } else {
                 warn("status.loadBalancer.ingress[\(i)].ip", "invalid IP address \"\(t)\" ignored")
             }
         }
@@ -155,11 +155,11 @@ private struct Validator {
     }
 
     /// Trims whitespace (the API mistakenly allows it) and masks host bits, as kube-proxy does.
-    mutating func sourceRanges(_ texts: [String]) -> [IPCIDR] {
-        var out: [IPCIDR] = []
+    mutating func sourceRanges(_ texts: [String]) -> [CIDR] {
+        var out: [CIDR] = []
         for (i, t) in texts.enumerated() {
             let trimmed = t.trimmingCharacters(in: .whitespaces)
-            if let c = IPCIDR(trimmed) { out.append(c) } else {
+            if let c = CIDR.strict(trimmed) { out.append(c) } else {
                 warn("spec.loadBalancerSourceRanges[\(i)]", "invalid CIDR \"\(t)\" ignored")
             }
         }
