@@ -34,6 +34,22 @@ public struct ServicePortInfo: Hashable, Sendable {
     public var externalPolicyLocal: Bool
     public var internalPolicyLocal: Bool
 
+    public init(name: ServicePortName, clusterIP: IPAddress, port: Int, nodePort: Int = 0, externalIPs: [IPAddress] = [],
+                loadBalancerVIPs: [IPAddress] = [], loadBalancerSourceRanges: [CIDR] = [], healthCheckNodePort: Int = 0,
+                affinityTimeout: Int? = nil, externalPolicyLocal: Bool = false, internalPolicyLocal: Bool = false) {
+        self.name = name
+        self.clusterIP = clusterIP
+        self.port = port
+        self.nodePort = nodePort
+        self.externalIPs = externalIPs
+        self.loadBalancerVIPs = loadBalancerVIPs
+        self.loadBalancerSourceRanges = loadBalancerSourceRanges
+        self.healthCheckNodePort = healthCheckNodePort
+        self.affinityTimeout = affinityTimeout
+        self.externalPolicyLocal = externalPolicyLocal
+        self.internalPolicyLocal = internalPolicyLocal
+    }
+
     public var externallyAccessible: Bool { nodePort != 0 || !loadBalancerVIPs.isEmpty || !externalIPs.isEmpty }
     public var usesClusterEndpoints: Bool { !internalPolicyLocal || externallyAccessible }
     public var usesLocalEndpoints: Bool { internalPolicyLocal || (externalPolicyLocal && externallyAccessible) }
