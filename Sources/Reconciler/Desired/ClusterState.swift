@@ -12,15 +12,23 @@ public struct ClusterState: Hashable, Sendable {
     public static func validating(services: [Service], slices: [EndpointSlice]) -> (ClusterState, [KubeIssue]) {
         var state = ClusterState()
         var issues: [KubeIssue] = []
+        var seen = Set<ServiceName>()
         for s in services {
             let v = s.validate()
             issues += v.issues
-            if let m = v.model { state.services.append(m) }
+            guard let m = v.model else { continue }
+            if seen.insert(m.name).inserted { state.services.append(m) } else {
+                issues.append(KubeIssue(.error, s.ref, field: "metadata.name", "duplicate Service: later copy ignored"))
+            }
         }
+        var seenSlices = Set<String>()
         for s in slices {
             let v = s.validate()
             issues += v.issues
-            if let m = v.model { state.slices.append(m) }
+            guard let m = v.model else { continue }
+            if seenSlices.insert("\(m.service.namespace)/\(m.name)").inserted { state.slices.append(m) } else {
+                issues.append(KubeIssue(.error, s.ref, field: "metadata.name", "duplicate EndpointSlice: later copy ignored"))
+            }
         }
         return (state, issues)
     }
