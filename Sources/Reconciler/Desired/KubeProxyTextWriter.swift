@@ -19,11 +19,17 @@ public struct KubeProxyTextWriter: Sendable {
     /// The whole restore text: per table `*name`, chain declarations, rules, `-X` lines for
     /// `deletedChains` (stale chains, declared then deleted), `COMMIT`. Built-in chains are left
     /// out (kube-proxy maintains its jumps there with single-rule commands, not restore).
-    public func render(_ ruleset: Ruleset, deletedChains: [TableName: [String]] = [:]) -> String {
+    /// `onlyServiceChains` gives kube-proxy's partial sync: per-service chains (KUBE-SVC/SVL/EXT/FW/SEP)
+    /// not in the set are left out, every fixed chain is still written in full.
+    public func render(_ ruleset: Ruleset, deletedChains: [TableName: [String]] = [:],
+                       onlyServiceChains: Set<String>? = nil) -> String {
         var out = ""
         for table in ruleset.tables {
             out += "*\(table.name.rawValue)\n"
-            let chains = table.chains.filter { !$0.isBuiltin && !(isEnsuredOnly($0)) }
+            let chains = table.chains.filter { c in
+                !c.isBuiltin && !isEnsuredOnly(c)
+                    && (onlyServiceChains == nil || !ChainNames.isServiceChain(c.name) || onlyServiceChains!.contains(c.name))
+            }
             let deleted = deletedChains[table.name] ?? []
             for c in chains { out += ":\(c.name) - [0:0]\n" }
             for name in deleted { out += ":\(name) - [0:0]\n" }
