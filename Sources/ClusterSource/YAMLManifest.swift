@@ -8,10 +8,13 @@ enum YAMLManifest {
         var out = LoadedObjects()
         do {
             var index = 0
-            for doc in try Yams.compose_all(yaml: text) {
-                defer { index += 1 }
+            var docs = try Yams.compose_all(yaml: text)
+            while let doc = docs.next() {
                 collect(doc, source: "\(source) document \(index)", into: &out)
+                index += 1
             }
+            // Yams stops at the first malformed document and keeps the error on the sequence.
+            if let error = docs.error { throw error }
         } catch {
             out.issues.append(ManifestLoader.fileIssue(source, "malformed YAML: \(error)"))
         }
