@@ -64,7 +64,7 @@ public struct TCPFlags: Hashable, Sendable {
     /// Flag names in the order iptables prints them, with their bits.
     public static let names: [(String, UInt8)] = [
         ("FIN", 0x01), ("SYN", 0x02), ("RST", 0x04), ("PSH", 0x08),
-        ("ACK", 0x10), ("URG", 0x20), ("ECE", 0x40), ("CWR", 0x80),
+        ("ACK", 0x10), ("URG", 0x20),
     ]
 }
 
