@@ -1,10 +1,10 @@
 /// Computes the iptables ruleset kube-proxy's iptables mode would program for one node and IP family.
 public enum DesiredState {
     /// The filter chains kube-proxy fills in, in its declaration order.
-    public static let filterChains = [ChainNames.services, ChainNames.externalServices, ChainNames.forward,
-                                      ChainNames.nodePorts, ChainNames.proxyFirewall, ChainNames.kubeletFirewall]
+    public static let filterChains = [KubeChains.services, KubeChains.externalServices, KubeChains.forward,
+                                      KubeChains.nodePorts, KubeChains.proxyFirewall, KubeChains.kubeletFirewall]
     /// The fixed nat chains, in kube-proxy's declaration order.
-    public static let natChains = [ChainNames.services, ChainNames.nodePorts, ChainNames.postrouting, ChainNames.markMasq]
+    public static let natChains = [KubeChains.services, KubeChains.nodePorts, KubeChains.postrouting, KubeChains.markMasq]
 
     /// The full desired ruleset (filter and nat) for `state` under `settings`. Pure.
     public static func compute(_ state: ClusterState, settings: ProxySettings) -> Ruleset {
@@ -33,15 +33,15 @@ public enum DesiredState {
         var filter = Table(name: .filter, chains: FixedRules.builtinChains(.filter))
         for name in filterChains {
             var rules = shared(\.filter, name)
-            if name == ChainNames.forward { rules = FixedRules.forward(ctx) }
-            if name == ChainNames.kubeletFirewall { rules = FixedRules.kubeletFirewall(ctx) }
+            if name == KubeChains.forward { rules = FixedRules.forward(ctx) }
+            if name == KubeChains.kubeletFirewall { rules = FixedRules.kubeletFirewall(ctx) }
             filter.chains.append(Chain(name: name, rules: rules))
         }
         var nat = Table(name: .nat, chains: FixedRules.builtinChains(.nat))
-        nat.chains.append(Chain(name: ChainNames.services, rules: shared(\.nat, ChainNames.services) + FixedRules.nodePortsTail(ctx)))
-        nat.chains.append(Chain(name: ChainNames.nodePorts, rules: shared(\.nat, ChainNames.nodePorts)))
-        nat.chains.append(Chain(name: ChainNames.postrouting, rules: FixedRules.postrouting(ctx)))
-        nat.chains.append(Chain(name: ChainNames.markMasq, rules: FixedRules.markMasq(ctx)))
+        nat.chains.append(Chain(name: KubeChains.services, rules: shared(\.nat, KubeChains.services) + FixedRules.nodePortsTail(ctx)))
+        nat.chains.append(Chain(name: KubeChains.nodePorts, rules: shared(\.nat, KubeChains.nodePorts)))
+        nat.chains.append(Chain(name: KubeChains.postrouting, rules: FixedRules.postrouting(ctx)))
+        nat.chains.append(Chain(name: KubeChains.markMasq, rules: FixedRules.markMasq(ctx)))
         nat.chains += ordered.flatMap(\.chains)
         return Ruleset(family: ctx.settings.ipFamily, tables: [filter, nat])
     }

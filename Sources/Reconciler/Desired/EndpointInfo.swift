@@ -26,7 +26,7 @@ public struct EndpointInfo: Hashable, Sendable {
 
     /// The `KUBE-SEP-…` chain of this endpoint for a service port.
     public func chainName(for spn: ServicePortName) -> String {
-        ChainNames.endpoint(spn.description, spn.proto.lower, string)
+        KubeChains.endpoint(spn.description, spn.proto.lower, string)
     }
 }
 

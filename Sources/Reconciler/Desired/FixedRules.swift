@@ -42,7 +42,7 @@ enum FixedRules {
 
     /// The last rules of nat KUBE-SERVICES: jump to KUBE-NODEPORTS for local destinations.
     static func nodePortsTail(_ ctx: GenerationContext) -> [Rule] {
-        let target = Target.jump(ChainNames.nodePorts)
+        let target = Target.jump(KubeChains.nodePorts)
         if ctx.nodePortAddresses.matchAll {
             var r = Shapes.rule(comment: nodePortsComment, [Shapes.addrtypeLocal(source: false)], target: target)
             if ctx.settings.ipFamily == .ipv6 {
@@ -71,23 +71,23 @@ enum FixedRules {
 
     /// kube-proxy's iptablesJumpChains then kubelet's, as listed in proxier.go.
     static let jumps: [Jump] = [
-        Jump(table: .filter, from: "INPUT", to: ChainNames.externalServices, comment: "kubernetes externally-visible service portals", newOnly: true),
-        Jump(table: .filter, from: "FORWARD", to: ChainNames.externalServices, comment: "kubernetes externally-visible service portals", newOnly: true),
-        Jump(table: .filter, from: "INPUT", to: ChainNames.nodePorts, comment: "kubernetes health check service ports", newOnly: false),
-        Jump(table: .filter, from: "FORWARD", to: ChainNames.services, comment: "kubernetes service portals", newOnly: true),
-        Jump(table: .filter, from: "OUTPUT", to: ChainNames.services, comment: "kubernetes service portals", newOnly: true),
-        Jump(table: .filter, from: "FORWARD", to: ChainNames.forward, comment: "kubernetes forwarding rules", newOnly: false),
-        Jump(table: .filter, from: "INPUT", to: ChainNames.proxyFirewall, comment: "kubernetes load balancer firewall", newOnly: true),
-        Jump(table: .filter, from: "OUTPUT", to: ChainNames.proxyFirewall, comment: "kubernetes load balancer firewall", newOnly: true),
-        Jump(table: .filter, from: "FORWARD", to: ChainNames.proxyFirewall, comment: "kubernetes load balancer firewall", newOnly: true),
-        Jump(table: .nat, from: "OUTPUT", to: ChainNames.services, comment: "kubernetes service portals", newOnly: false),
-        Jump(table: .nat, from: "PREROUTING", to: ChainNames.services, comment: "kubernetes service portals", newOnly: false),
-        Jump(table: .nat, from: "POSTROUTING", to: ChainNames.postrouting, comment: "kubernetes postrouting rules", newOnly: false),
+        Jump(table: .filter, from: "INPUT", to: KubeChains.externalServices, comment: "kubernetes externally-visible service portals", newOnly: true),
+        Jump(table: .filter, from: "FORWARD", to: KubeChains.externalServices, comment: "kubernetes externally-visible service portals", newOnly: true),
+        Jump(table: .filter, from: "INPUT", to: KubeChains.nodePorts, comment: "kubernetes health check service ports", newOnly: false),
+        Jump(table: .filter, from: "FORWARD", to: KubeChains.services, comment: "kubernetes service portals", newOnly: true),
+        Jump(table: .filter, from: "OUTPUT", to: KubeChains.services, comment: "kubernetes service portals", newOnly: true),
+        Jump(table: .filter, from: "FORWARD", to: KubeChains.forward, comment: "kubernetes forwarding rules", newOnly: false),
+        Jump(table: .filter, from: "INPUT", to: KubeChains.proxyFirewall, comment: "kubernetes load balancer firewall", newOnly: true),
+        Jump(table: .filter, from: "OUTPUT", to: KubeChains.proxyFirewall, comment: "kubernetes load balancer firewall", newOnly: true),
+        Jump(table: .filter, from: "FORWARD", to: KubeChains.proxyFirewall, comment: "kubernetes load balancer firewall", newOnly: true),
+        Jump(table: .nat, from: "OUTPUT", to: KubeChains.services, comment: "kubernetes service portals", newOnly: false),
+        Jump(table: .nat, from: "PREROUTING", to: KubeChains.services, comment: "kubernetes service portals", newOnly: false),
+        Jump(table: .nat, from: "POSTROUTING", to: KubeChains.postrouting, comment: "kubernetes postrouting rules", newOnly: false),
     ]
 
     static let kubeletJumps: [Jump] = [
-        Jump(table: .filter, from: "INPUT", to: ChainNames.kubeletFirewall, comment: nil, newOnly: false),
-        Jump(table: .filter, from: "OUTPUT", to: ChainNames.kubeletFirewall, comment: nil, newOnly: false),
+        Jump(table: .filter, from: "INPUT", to: KubeChains.kubeletFirewall, comment: nil, newOnly: false),
+        Jump(table: .filter, from: "OUTPUT", to: KubeChains.kubeletFirewall, comment: nil, newOnly: false),
     ]
 
     static func rule(for j: Jump) -> Rule {

@@ -43,6 +43,7 @@ extension KubeProxyTextWriter {
             if let s = c.states { w += HeaderState.neg(c.statesNegated) + ["--ctstate", Self.states(s)] }
             return w
         case .mark(let mk): return ["-m", "mark"] + HeaderState.neg(mk.negated) + ["--mark", "\(mark(mk.value))/\(mark(mk.mask))"]
+        case .nfacct(let name): return ["-m", "nfacct", "--nfacct-name", name]
         case .unknown(let u): return ["-m", u.name] + (u.options.isEmpty ? [] : [u.options])
         default: return ["-m", m.name]
         }

@@ -28,7 +28,7 @@ public struct KubeProxyTextWriter: Sendable {
             out += "*\(table.name.rawValue)\n"
             let chains = table.chains.filter { c in
                 !c.isBuiltin && !isEnsuredOnly(c)
-                    && (onlyServiceChains == nil || !ChainNames.isServiceChain(c.name) || onlyServiceChains!.contains(c.name))
+                    && (onlyServiceChains == nil || !KubeChains.isServiceChain(c.name) || onlyServiceChains!.contains(c.name))
             }
             let deleted = deletedChains[table.name] ?? []
             for c in chains { out += ":\(c.name) - [0:0]\n" }
@@ -44,7 +44,7 @@ public struct KubeProxyTextWriter: Sendable {
 
     /// kube-proxy declares KUBE-FIREWALL only when it writes the anti-martian rule; otherwise the
     /// chain exists only because of EnsureChain.
-    private func isEnsuredOnly(_ c: Chain) -> Bool { c.name == ChainNames.kubeletFirewall && c.rules.isEmpty }
+    private func isEnsuredOnly(_ c: Chain) -> Bool { c.name == KubeChains.kubeletFirewall && c.rules.isEmpty }
 
     /// `-A CHAIN ...` for one rule, in kube-proxy's written order.
     public func ruleLine(chain: String, _ rule: Rule, family: IPFamily) -> String {

@@ -50,7 +50,7 @@ public struct PacketTracer: Sendable {
         if let first = run.outputs.first, let ip = PacketTracer.address(ofEndpoint: first) {
             run.packet.destination = ip
         }
-        for chain in [ChainNames.services, ChainNames.externalServices, ChainNames.nodePorts, ChainNames.proxyFirewall] {
+        for chain in [KubeChains.services, KubeChains.externalServices, KubeChains.nodePorts, KubeChains.proxyFirewall] {
             _ = try run.chain(.filter, chain, depth: 0)
         }
         return Result(output: run.outputs.joined(separator: ", "), masquerade: run.masquerade, matched: run.matched)
@@ -87,7 +87,7 @@ struct TraceRun {
             guard try RuleEvaluator(tracer: tracer, packet: packet).matches(rule, fail) else { continue }
             matched.append("\(table.rawValue)/\(name)#\(i)")
             switch rule.target! {
-            case .jump(ChainNames.markMasq): masquerade = true
+            case .jump(KubeChains.markMasq): masquerade = true
             case .accept: outputs.append("ACCEPT"); return true
             case .drop: outputs.append("DROP"); return true
             case .reject: outputs.append("REJECT"); return true

@@ -37,7 +37,7 @@ struct RuleEvaluator {
             }
         case .mark, .conntrack: return false
         case .addrtype(let a): return try addrtype(a, fail)
-        case .unknown(let u) where u.name == "nfacct": return true
+        case .nfacct: return true
         default: throw fail("match \(m.name) not supported by the tracer")
         }
     }

@@ -53,6 +53,6 @@ enum Shapes {
     }
 
     static func nfacct(_ name: String) -> Match {
-        .unknown(UnknownExtension(name: "nfacct", options: "--nfacct-name \(name)"))
+        .nfacct(name)
     }
 }

@@ -3,7 +3,7 @@ extension ServicePortRules {
     mutating func externalChainRules() {
         guard plan.usesExternalChain else { return }
         var rules: [Rule] = []
-        let masq = Target.jump(ChainNames.markMasq)
+        let masq = Target.jump(KubeChains.markMasq)
         if !svc.externalPolicyLocal {
             rules.append(Shapes.rule(comment: "masquerade traffic for \(spn) external destinations", target: masq))
         } else {
@@ -78,7 +78,7 @@ extension ServicePortRules {
         for ep in plan.eps.allReachable {
             let sep = ep.chainName(for: svc.name)
             let comment = ctx.endpointComment(spn)
-            var hairpin = Shapes.rule(comment: comment, target: .jump(ChainNames.markMasq))
+            var hairpin = Shapes.rule(comment: comment, target: .jump(KubeChains.markMasq))
             hairpin.source = Shapes.host(ep.ip)
             var m: [Match] = comment.map { [.comment($0)] } ?? []
             if svc.affinityTimeout != nil { m.append(.recent(RecentMatch(command: .set, name: sep))) }

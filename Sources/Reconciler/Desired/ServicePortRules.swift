@@ -29,21 +29,21 @@ struct ServicePortRules {
 
     mutating func clusterIPRules() {
         if plan.hasInternalEndpoints {
-            out.addNAT(ChainNames.services, Shapes.portRule(comment: "\(spn) cluster IP", proto, dst: svc.clusterIP,
+            out.addNAT(KubeChains.services, Shapes.portRule(comment: "\(spn) cluster IP", proto, dst: svc.clusterIP,
                                                             dport: svc.port, target: .jump(plan.internalChain)))
         } else if let (t, c) = plan.internalFilter {
-            out.addFilter(ChainNames.services, Shapes.portRule(comment: c, proto, dst: svc.clusterIP, dport: svc.port, target: t))
+            out.addFilter(KubeChains.services, Shapes.portRule(comment: c, proto, dst: svc.clusterIP, dport: svc.port, target: t))
         }
     }
 
     mutating func externalIPRules() {
         for ip in svc.externalIPs {
             if plan.eps.hasAnyEndpoints {
-                out.addNAT(ChainNames.services, Shapes.portRule(comment: "\(spn) external IP", proto, dst: ip,
+                out.addNAT(KubeChains.services, Shapes.portRule(comment: "\(spn) external IP", proto, dst: ip,
                                                                 dport: svc.port, target: .jump(plan.externalChain)))
             }
             if let (t, c) = plan.externalFilter {
-                out.addFilter(ChainNames.externalServices, Shapes.portRule(comment: c, proto, dst: ip, dport: svc.port, target: t))
+                out.addFilter(KubeChains.externalServices, Shapes.portRule(comment: c, proto, dst: ip, dport: svc.port, target: t))
             }
         }
     }
@@ -51,17 +51,17 @@ struct ServicePortRules {
     mutating func loadBalancerRules() {
         for ip in svc.loadBalancerVIPs {
             if plan.eps.hasAnyEndpoints {
-                out.addNAT(ChainNames.services, Shapes.portRule(comment: "\(spn) loadbalancer IP", proto, dst: ip,
+                out.addNAT(KubeChains.services, Shapes.portRule(comment: "\(spn) loadbalancer IP", proto, dst: ip,
                                                                 dport: svc.port, target: .jump(plan.loadBalancerChain)))
             }
             if plan.usesFWChain {
-                out.addFilter(ChainNames.proxyFirewall, Shapes.portRule(
+                out.addFilter(KubeChains.proxyFirewall, Shapes.portRule(
                     comment: "\(spn) traffic not accepted by \(svc.firewallChain)", proto, dst: ip, dport: svc.port, target: .drop))
             }
         }
         guard let (t, c) = plan.externalFilter else { return }
         for ip in svc.loadBalancerVIPs {
-            out.addFilter(ChainNames.externalServices, Shapes.portRule(comment: c, proto, dst: ip, dport: svc.port, target: t))
+            out.addFilter(KubeChains.externalServices, Shapes.portRule(comment: c, proto, dst: ip, dport: svc.port, target: t))
         }
     }
 
@@ -69,23 +69,23 @@ struct ServicePortRules {
         guard svc.nodePort != 0 else { return }
         if plan.eps.hasAnyEndpoints {
             if ctx.localhostNodePorts && ctx.settings.nfacct {
-                out.addNAT(ChainNames.nodePorts, Shapes.portRule(
+                out.addNAT(KubeChains.nodePorts, Shapes.portRule(
                     comment: spn, proto, dst: nil, dport: svc.nodePort,
                     extra: [Shapes.nfacct(ProxySettings.localhostNodePortCounter)], target: .jump(plan.externalChain))
                     .with(destination: AddressMatch(CIDR("127.0.0.0/8")!)))
             }
-            out.addNAT(ChainNames.nodePorts, Shapes.portRule(comment: spn, proto, dport: svc.nodePort, target: .jump(plan.externalChain)))
+            out.addNAT(KubeChains.nodePorts, Shapes.portRule(comment: spn, proto, dport: svc.nodePort, target: .jump(plan.externalChain)))
         }
         if let (t, c) = plan.externalFilter {
             var r = Shapes.rule(comment: c, [Shapes.addrtypeLocal(source: false), Shapes.portMatch(proto, dport: svc.nodePort)], target: t)
             r.proto = Shapes.protocolMatch(proto)
-            out.addFilter(ChainNames.externalServices, r)
+            out.addFilter(KubeChains.externalServices, r)
         }
     }
 
     mutating func healthCheckRule() {
         guard svc.healthCheckNodePort != 0 else { return }
-        out.addFilter(ChainNames.nodePorts, Shapes.portRule(comment: "\(spn) health check node port", .tcp,
+        out.addFilter(KubeChains.nodePorts, Shapes.portRule(comment: "\(spn) health check node port", .tcp,
                                                             dport: svc.healthCheckNodePort, target: .accept))
     }
 
@@ -93,7 +93,7 @@ struct ServicePortRules {
     mutating func internalMasqueradeRule() {
         guard plan.hasInternalEndpoints else { return }
         let base = Shapes.portRule(comment: "\(spn) cluster IP", proto, dst: svc.clusterIP, dport: svc.port,
-                                   target: .jump(ChainNames.markMasq))
+                                   target: .jump(KubeChains.markMasq))
         if ctx.settings.masqueradeAll {
             out.addToChain(plan.internalChain, [base])
         } else if ctx.settings.localDetector.isImplemented {

@@ -5,7 +5,7 @@ public enum StaleChains {
         var out: [TableName: [String]] = [:]
         for table in live.tables {
             let want = Set(desired[table: table.name]?.chains.map(\.name) ?? [])
-            let stale = table.chains.map(\.name).filter { ChainNames.isServiceChain($0) && !want.contains($0) }
+            let stale = table.chains.map(\.name).filter { KubeChains.isServiceChain($0) && !want.contains($0) }
             if !stale.isEmpty { out[table.name] = stale.sorted() }
         }
         return out

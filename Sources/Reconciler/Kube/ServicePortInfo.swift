@@ -56,8 +56,8 @@ public struct ServicePortInfo: Hashable, Sendable {
 
     public var nameString: String { name.description }
     public var protoLower: String { name.proto.lower }
-    public var clusterPolicyChain: String { ChainNames.clusterPolicy(nameString, protoLower) }
-    public var localPolicyChain: String { ChainNames.localPolicy(nameString, protoLower) }
-    public var externalChain: String { ChainNames.external(nameString, protoLower) }
-    public var firewallChain: String { ChainNames.firewall(nameString, protoLower) }
+    public var clusterPolicyChain: String { KubeChains.clusterPolicy(nameString, protoLower) }
+    public var localPolicyChain: String { KubeChains.localPolicy(nameString, protoLower) }
+    public var externalChain: String { KubeChains.external(nameString, protoLower) }
+    public var firewallChain: String { KubeChains.firewall(nameString, protoLower) }
 }

@@ -71,12 +71,12 @@ import Testing
         let eps = K.slice("ns", "dns", endpoints: ["10.0.0.1", "10.0.0.2", "10.0.0.3"].map { K.ep($0) },
                           ports: [K.sport("dns", 53, "UDP")])
         let rs = compute(K.fakeIPv4, [svc], [eps])
-        let chain = ChainNames.clusterPolicy("ns/dns:dns", "udp")
+        let chain = KubeChains.clusterPolicy("ns/dns:dns", "udp")
         let lines = K.lines(rs, .nat, chain)
         #expect(lines[1].contains("-m statistic --mode random --probability 0.3333333333 -j KUBE-SEP-"))
         #expect(lines[2].contains("-m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-"))
         #expect(!lines[3].contains("statistic"))
-        let sep = ChainNames.endpoint("ns/dns:dns", "udp", "10.0.0.1:53")
+        let sep = KubeChains.endpoint("ns/dns:dns", "udp", "10.0.0.1:53")
         #expect(K.lines(rs, .nat, sep)[1] == "-A \(sep) -m comment --comment ns/dns:dns -m udp -p udp -j DNAT --to-destination 10.0.0.1:53")
     }
 

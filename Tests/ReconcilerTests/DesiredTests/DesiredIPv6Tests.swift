@@ -10,8 +10,8 @@ import Testing
         let v4 = K.service("ns3", "svc3", clusterIP: "172.30.0.43", ports: [K.port("p80", 80)])
         let rs = DesiredState.compute(K.state([svc, none, v4], [eps]), settings: K.fakeIPv6)
         let spn = "ns1/svc1:p80"
-        let svcChain = ChainNames.clusterPolicy(spn, "tcp")
-        let sep = ChainNames.endpoint(spn, "tcp", "[fd00:10::1]:80")
+        let svcChain = KubeChains.clusterPolicy(spn, "tcp")
+        let sep = KubeChains.endpoint(spn, "tcp", "[fd00:10::1]:80")
         #expect(K.lines(rs, .nat, "KUBE-SERVICES") == [
             "-A KUBE-SERVICES -m comment --comment \"ns1/svc1:p80 cluster IP\" -m tcp -p tcp -d fd00:30::41 --dport 80 -j \(svcChain)",
             "-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL ! -d ::1/128 -j KUBE-NODEPORTS",

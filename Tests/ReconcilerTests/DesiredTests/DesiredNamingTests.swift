@@ -21,14 +21,14 @@ import Testing
 
     /// Vectors from the reference doc and the upstream expected outputs.
     @Test func chainNameVectors() {
-        #expect(ChainNames.clusterPolicy("ns4/svc4:p80", "tcp") == "KUBE-SVC-4SW47YFZTEDKD3PK")
-        #expect(ChainNames.endpoint("ns4/svc4:p80", "tcp", "10.180.0.4:80") == "KUBE-SEP-UKSFD7AGPMPPLUHC")
-        #expect(ChainNames.clusterPolicy("ns1/svc1:p80", "tcp") == "KUBE-SVC-XPGD46QRK7WJZT7O")
-        #expect(ChainNames.external("ns2/svc2:p80", "tcp") == "KUBE-EXT-GNZBNJ2PO5MGZ6GT")
-        #expect(ChainNames.firewall("ns5/svc5:p80", "tcp") == "KUBE-FW-NUKIZ6OKUXPJNT4C")
-        #expect(ChainNames.endpoint("ns5/svc5:p80", "tcp", "10.180.0.3:80") == "KUBE-SEP-I77PXRDZVX7PMWMN")
-        #expect(ChainNames.clusterPolicy("ns2/svc2:p8080", "tcp") == "KUBE-SVC-2VJB64SDSIJUP5T6")
-        #expect(ChainNames.localPolicy("ns1/svc1:p80", "tcp").hasPrefix("KUBE-SVL-XPGD46QRK7WJZT7O"))
+        #expect(KubeChains.clusterPolicy("ns4/svc4:p80", "tcp") == "KUBE-SVC-4SW47YFZTEDKD3PK")
+        #expect(KubeChains.endpoint("ns4/svc4:p80", "tcp", "10.180.0.4:80") == "KUBE-SEP-UKSFD7AGPMPPLUHC")
+        #expect(KubeChains.clusterPolicy("ns1/svc1:p80", "tcp") == "KUBE-SVC-XPGD46QRK7WJZT7O")
+        #expect(KubeChains.external("ns2/svc2:p80", "tcp") == "KUBE-EXT-GNZBNJ2PO5MGZ6GT")
+        #expect(KubeChains.firewall("ns5/svc5:p80", "tcp") == "KUBE-FW-NUKIZ6OKUXPJNT4C")
+        #expect(KubeChains.endpoint("ns5/svc5:p80", "tcp", "10.180.0.3:80") == "KUBE-SEP-I77PXRDZVX7PMWMN")
+        #expect(KubeChains.clusterPolicy("ns2/svc2:p8080", "tcp") == "KUBE-SVC-2VJB64SDSIJUP5T6")
+        #expect(KubeChains.localPolicy("ns1/svc1:p80", "tcp").hasPrefix("KUBE-SVL-XPGD46QRK7WJZT7O"))
     }
 
     @Test func servicePortNameString() {

@@ -1,5 +1,5 @@
 /// kube-proxy's chain names: fixed chains and the hashed per-service / per-endpoint chains.
-public enum ChainNames {
+public enum KubeChains {
     public static let services = "KUBE-SERVICES"
     public static let externalServices = "KUBE-EXTERNAL-SERVICES"
     public static let nodePorts = "KUBE-NODEPORTS"
