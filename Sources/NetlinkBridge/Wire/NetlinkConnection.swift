@@ -9,6 +9,9 @@ public final class NetlinkConnection {
     /// How many dumps were restarted because of NLM_F_DUMP_INTR (for tests and diagnostics).
     public private(set) var redumps = 0
 
+    /// Counts a restart decided by a caller (e.g. a snapshot whose generation moved).
+    public func noteRedump() { redumps += 1 }
+
     public init(exchange: MessageExchange, firstSeq: UInt32 = 1) {
         self.exchange = exchange
         self.nextSeq = firstSeq
