@@ -1,6 +1,11 @@
 import ArgumentParser
 
+/// kpx-reconcile: programs kube-proxy's iptables rules with minimal netlink transactions.
 struct KpxReconcile: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "kpx-reconcile")
+    static let configuration = CommandConfiguration(
+        commandName: "kpx-reconcile",
+        abstract: "Reconcile a node's Kubernetes Service rules (kube-proxy iptables mode) over netlink.",
+        subcommands: [DumpCommand.self])
 }
+
 KpxReconcile.main()

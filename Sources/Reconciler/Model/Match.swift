@@ -16,6 +16,8 @@ public enum Match: Hashable, Sendable {
     case physdev(PhysdevMatch)
     case set(SetMatch)
     case limit(LimitMatch)
+    /// `-m nfacct --nfacct-name NAME` (an nfnetlink_acct counter object).
+    case nfacct(String)
     case unknown(UnknownExtension)
 
     /// The extension name printed after `-m`.
@@ -36,6 +38,7 @@ public enum Match: Hashable, Sendable {
         case .physdev: return "physdev"
         case .set: return "set"
         case .limit: return "limit"
+        case .nfacct: return "nfacct"
         case .unknown(let other): return other.name
         }
     }

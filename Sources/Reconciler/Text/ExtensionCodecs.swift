@@ -19,7 +19,7 @@ enum ExtensionCodecs {
         "multiport": MultiportCodec.self, "comment": CommentCodec.self, "statistic": StatisticCodec.self,
         "recent": RecentCodec.self, "addrtype": AddrTypeCodec.self, "conntrack": ConntrackCodec.self,
         "state": StateCodec.self, "mark": MarkMatchCodec.self, "physdev": PhysdevCodec.self,
-        "set": SetCodec.self, "limit": LimitCodec.self,
+        "set": SetCodec.self, "limit": LimitCodec.self, "nfacct": NfacctCodec.self,
     ]
 
     static let targets: [String: any TargetTextCodec.Type] = [
@@ -43,7 +43,9 @@ enum ExtensionCodecs {
 
     static func match(_ segment: ExtensionSegment, raw: String, family: IPFamily) throws(RuleSyntaxError) -> Match {
         let name = segment.name.text
-        guard let codec = matches[name] else { return .unknown(UnknownExtension(name: name, options: raw)) }
+        guard let codec = matches[name], segment.options.allSatisfy({ codec.options.contains($0.name.text) }) else {
+            return .unknown(UnknownExtension(name: name, options: raw))
+        }
         do {
             return try codec.parse(segment.options, family: family)
         } catch is UnsupportedOption {
@@ -63,7 +65,7 @@ enum ExtensionCodecs {
             return verdict
         }
         if name == "NOTRACK" && segment.options.isEmpty { return .notrack }
-        if let codec = targets[name] {
+        if let codec = targets[name], segment.options.allSatisfy({ codec.options.contains($0.name.text) }) {
             do {
                 return try codec.parse(segment.options, family: family)
             } catch is UnsupportedOption {

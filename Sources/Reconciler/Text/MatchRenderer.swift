@@ -39,6 +39,8 @@ enum MatchRenderer {
         case .limit(let limit):
             words.add("--limit \(rate(limit.average))")
             if limit.burst != 5 { words.add("--limit-burst \(limit.burst)") }
+        case .nfacct(let name):
+            words.add("--nfacct-name  \(name)")
         case .unknown(let other):
             words.add(other.options)
         }

@@ -129,3 +129,16 @@ enum LimitCodec: MatchTextCodec {
         return UInt32(10000 * multiplier / count)
     }
 }
+
+enum NfacctCodec: MatchTextCodec {
+    static let options: Set<String> = ["--nfacct-name"]
+
+    static func parse(_ options: [ExtensionOption], family: IPFamily) throws -> Match {
+        guard options.count == 1, let option = options.first, !option.negated else { throw UnsupportedOption() }
+        let token = try option.value()
+        guard !token.text.isEmpty, token.text.utf8.count < 32 else {
+            throw RuleSyntaxError(token, "bad nfacct name '\(token.text)'", expected: "1 to 31 bytes")
+        }
+        return .nfacct(token.text)
+    }
+}

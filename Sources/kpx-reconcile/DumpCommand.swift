@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Reconciler
+
+/// `kpx-reconcile dump`: prints a ruleset as canonical iptables-save text.
+struct DumpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dump",
+        abstract: "Print a ruleset in canonical iptables-save form.")
+
+    @Option(name: .long, help: "Read an iptables-save/iptables-restore file ('-' for standard input).")
+    var input: String
+
+    @Option(name: .long, help: "Only this table (filter, nat, mangle, raw, security, or all).")
+    var table: String = "all"
+
+    @Option(name: .customLong("ip-family"), help: "ipv4 or ipv6.")
+    var ipFamily: IPFamily = .ipv4
+
+    func run() throws {
+        let text = try InputFiles.read(input)
+        let ruleset: Ruleset
+        do {
+            ruleset = try RestoreParser.ruleset(text, family: ipFamily)
+        } catch {
+            throw CLIError("\(input): \(error)")
+        }
+        print(SaveRenderer.render(try TableSelection(table).apply(to: ruleset)), terminator: "")
+    }
+}
+
+extension IPFamily: ExpressibleByArgument {}
+
+/// A `--table` choice: one table or all of them.
+struct TableSelection {
+    let name: TableName?
+
+    init(_ text: String) throws {
+        if text == "all" { name = nil; return }
+        guard let table = TableName(rawValue: text) else {
+            throw ValidationError("unknown table '\(text)' (expected filter, nat, mangle, raw, security or all)")
+        }
+        name = table
+    }
+
+    func apply(to ruleset: Ruleset) -> Ruleset {
+        guard let name else { return ruleset }
+        var copy = ruleset
+        copy.tables = ruleset.tables.filter { $0.name == name }
+        return copy
+    }
+}
+
+/// Reads input files named on the command line.
+enum InputFiles {
+    static func read(_ path: String) throws -> String {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw CLIError("cannot read '\(path)'")
+            }
+            data = contents
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw CLIError("'\(path)' is not UTF-8 text") }
+        return text
+    }
+}
+
+/// A failure reported to the operator as one line, exit status 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

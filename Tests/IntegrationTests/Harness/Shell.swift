@@ -1,0 +1,70 @@
+import Foundation
+
+/// The result of running a program.
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs programs for tests (oracles such as iptables-save, and the built CLI).
+enum Shell {
+    /// Runs `argv` with optional standard input and returns its status and output.
+    @discardableResult
+    static func run(_ argv: [String], stdin: String? = nil) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = argv
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        let writer = Thread {
+            if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+            try? input.fileHandleForWriting.close()
+        }
+        writer.start()
+        let errData = ErrorCollector(err.fileHandleForReading)
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus,
+                             stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData.wait(), as: UTF8.self))
+    }
+
+    /// Runs `argv` and fails with its stderr unless it exits 0.
+    @discardableResult
+    static func check(_ argv: [String], stdin: String? = nil) throws -> String {
+        let result = try run(argv, stdin: stdin)
+        guard result.status == 0 else {
+            throw ShellError(command: argv.joined(separator: " "), status: result.status, stderr: result.stderr)
+        }
+        return result.stdout
+    }
+}
+
+/// Reads a pipe to its end on a background thread.
+final class ErrorCollector: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread {
+            self.data = handle.readDataToEndOfFile()
+            self.done.signal()
+        }.start()
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
+    }
+}
+
+struct ShellError: Error, CustomStringConvertible {
+    var command: String
+    var status: Int32
+    var stderr: String
+    var description: String { "`\(command)` exited \(status): \(stderr)" }
+}
