@@ -19,7 +19,7 @@ enum XtMatchDecoder {
         case ("icmp", 0): return try icmp(b)
         case ("multiport", 1): return try multiport(b)
         case ("physdev", 0): return try physdev(b)
-        case ("nfacct", 1): return .unknown(UnknownExtension(name: "nfacct", options: "--nfacct-name  \(b.string(0, 32))"))
+        case ("nfacct", 1): return .nfacct(b.string(0, 32))
         case ("owner", 1): return try owner(b)
         default: throw CodecFailure("xt match \(x.extensionName) rev \(x.revision)")
         }

@@ -41,6 +41,9 @@ enum XtMatchEncoder {
             return XtExpr(name: "icmp", revision: 0, info: b.bytes)
         case .multiport(let m): return try multiport(m)
         case .physdev(let p): return physdev(p)
+        case .nfacct(let name):
+            var b = InfoBlob(size: 40); b.setString(0, name, maxLen: 32)
+            return XtExpr(name: "nfacct", revision: 1, info: b.bytes)
         case .unknown(let u): return try unknown(u)
         case .mark, .limit, .set:
             throw CodecFailure("match \(match.name) has no xt encoding here")
@@ -152,14 +155,10 @@ enum XtMatchEncoder {
         return XtExpr(name: "physdev", revision: 0, info: b.bytes)
     }
 
-    /// Untyped matches we can still write exactly: nfacct and simple owner uid/gid.
+    /// Untyped matches we can still write exactly: simple owner uid/gid.
     static func unknown(_ u: UnknownExtension) throws -> XtExpr {
         let words = u.options.split(separator: " ").map(String.init)
         switch u.name {
-        case "nfacct":
-            guard words.count == 2, words[0] == "--nfacct-name" else { throw CodecFailure("nfacct options") }
-            var b = InfoBlob(size: 40); b.setString(0, words[1], maxLen: 32)
-            return XtExpr(name: "nfacct", revision: 1, info: b.bytes)
         case "owner":
             var b = InfoBlob(size: 24)
             var match: UInt8 = 0, invert: UInt8 = 0, negate = false, i = 0
