@@ -21,7 +21,7 @@ public enum Planner {
                     continue
                 }
                 guard let current = live?[chain: chain.name] else {
-                    if !isBuiltin { creations.append(.createChain(table: table.name, chain: chain.name)) }
+                    if live != nil || !isBuiltin { creations.append(.createChain(table: table.name, chain: chain.name)) }
                     fills += chain.rules.map { .insertRule(table: table.name, chain: chain.name, rule: $0, placement: .append) }
                     continue
                 }

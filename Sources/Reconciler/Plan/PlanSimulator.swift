@@ -33,7 +33,9 @@ public enum PlanSimulator {
         var handles = state.handles[tableName]?[chainName] ?? []
         if case .createChain = operation {
             guard table[chain: chainName] == nil else { throw PlanApplyError(operation: label, reason: "chain exists") }
-            table.chains.append(Chain(name: chainName))
+            let builtin = tableName.builtinChains.contains(chainName)
+            table.chains.append(Chain(name: chainName, policy: builtin ? .accept : nil))
+            table = table.canonicallyOrdered()
         } else if case .deleteChain = operation {
             guard let chain = table[chain: chainName], chain.rules.isEmpty, !chain.isBuiltin else {
                 throw PlanApplyError(operation: label, reason: "chain missing, built-in or not empty")
