@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+@testable import Reconciler
+
+/// Issue 5 "real traffic": a client namespace, the node namespace programmed by kpx-reconcile and
+/// three pod namespaces (veth pairs, addresses from the cluster CIDR 10.244.0.0/16) running a
+/// small TCP+UDP echo server that answers with its name (Tests/Fixtures/traffic). Connections to
+/// the ClusterIP and the NodePort reach exactly the endpoints before and after an incremental
+/// update that adds pod3 and removes pod1 (whose server keeps running, so only the rules can
+/// keep traffic away from it). Every probe has a timeout and a fixed count; traffic stays inside
+/// the namespaces the test creates.
+@Suite(.enabled(if: NetnsTests.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
+struct TrafficTests {
+    static let before = Fixtures.root.appendingPathComponent("traffic/echo-before.yaml").path
+    static let after = Fixtures.root.appendingPathComponent("traffic/echo-after.yaml").path
+    static let clusterIP = "172.30.50.10", nodeIP = "192.168.100.1"
+
+    /// (protocol, destination, port) for each way in: ClusterIP and NodePort, TCP and UDP.
+    static let targets = [("tcp", clusterIP, 80), ("udp", clusterIP, 53), ("tcp", nodeIP, 30080), ("udp", nodeIP, 30053)]
+
+    @Test func clusterIPAndNodePortFollowAnEndpointUpdate() throws {
+        let topology = try Topology(pods: ["pod1": "10.244.1.11", "pod2": "10.244.1.12", "pod3": "10.244.1.13"])
+        defer { topology.stop() }
+        let flags = try NodeFlags(["--hostname-override", "node-a", "--node-ip", Self.nodeIP, "--cluster-cidr", "10.244.0.0/16"])
+        try topology.waitForServers()
+
+        try Kpx.reconcileJSON(topology.node, [Self.before], flags)
+        try Converged.expect(topology.node, equals: try flags.desired([Self.before]), "before")
+        try expectAnswers(topology, from: ["pod1", "pod2"], phase: 0)
+
+        let update = try Kpx.reconcileJSON(topology.node, [Self.after], flags)
+        // Incremental: per port one new and one stale SEP chain and a few dispatch rules, no rewrite.
+        #expect(update.summary.chainsCreated == 2 && update.summary.chainsDeleted == 2, "\(update.summary)")
+        #expect(update.operations.count < 20, "\(update.operations.count) operations for a two-endpoint change")
+        try Converged.expect(topology.node, equals: try flags.desired([Self.after]), "after")
+        try Converged.expectIdle(topology.node, [Self.after], flags, "after")
+        try expectAnswers(topology, from: ["pod2", "pod3"], phase: 1)
+    }
+
+    /// Every target answers every probe, and the set of answering pods is exactly `pods`.
+    /// 24 probes per target: missing one of two endpoints by chance has probability 2^-23.
+    func expectAnswers(_ topology: Topology, from pods: Set<String>, phase: Int,
+                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for (index, (proto, host, port)) in Self.targets.enumerated() {
+            let base = 40000 + phase * 1000 + index * 100
+            let answers = try topology.probe(proto, host, port, count: 24, basePort: base)
+            #expect(!answers.contains("-"), "\(proto) \(host):\(port): unanswered probes: \(answers)", sourceLocation: sourceLocation)
+            #expect(Set(answers).subtracting(["-"]) == pods, "\(proto) \(host):\(port) answered by \(answers)",
+                    sourceLocation: sourceLocation)
+        }
+    }
+}
+
+/// The namespaces and echo servers of the traffic test. The node has 192.168.100.1/24 towards
+/// the client (192.168.100.2, default route via the node) and, Calico-style, 10.244.1.1/32 on a
+/// veth per pod with a /32 route to the pod; each pod has its address and a default route via
+/// 10.244.1.1.
+final class Topology {
+    let node: NetworkNamespace
+    let client: NetworkNamespace
+    let pods: [(name: String, ip: String, namespace: NetworkNamespace)]
+    private var servers: [Process] = []
+    static let scripts = Fixtures.root.appendingPathComponent("traffic")
+
+    init(pods: [String: String]) throws {
+        node = try NetworkNamespace(prefix: "kpx-node")
+        client = try NetworkNamespace(prefix: "kpx-client")
+        self.pods = try pods.sorted { $0.key < $1.key }.map { ($0.key, $0.value, try NetworkNamespace(prefix: "kpx-\($0.key)")) }
+        try wire()
+        for pod in self.pods { try startServer(pod.name, in: pod.namespace) }
+    }
+
+    deinit { stop() }
+
+    private func wire() throws {
+        for ns in [node, client] + pods.map(\.namespace) { try ns.check(["ip", "link", "set", "lo", "up"]) }
+        try node.check(["sysctl", "-qw", "net.ipv4.ip_forward=1"])
+        try node.check(["ip", "link", "add", "vc", "type", "veth", "peer", "name", "eth0", "netns", client.name])
+        try node.check(["ip", "addr", "add", "192.168.100.1/24", "dev", "vc"])
+        try node.check(["ip", "link", "set", "vc", "up"])
+        try client.check(["ip", "addr", "add", "192.168.100.2/24", "dev", "eth0"])
+        try client.check(["ip", "link", "set", "eth0", "up"])
+        try client.check(["ip", "route", "add", "default", "via", "192.168.100.1"])
+        for (index, pod) in pods.enumerated() {
+            let veth = "vp\(index + 1)"
+            try node.check(["ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", pod.namespace.name])
+            try node.check(["ip", "addr", "add", "10.244.1.1/32", "dev", veth])
+            try node.check(["ip", "link", "set", veth, "up"])
+            try node.check(["ip", "route", "add", "\(pod.ip)/32", "dev", veth])
+            try pod.namespace.check(["ip", "addr", "add", "\(pod.ip)/24", "dev", "eth0"])
+            try pod.namespace.check(["ip", "link", "set", "eth0", "up"])
+            try pod.namespace.check(["ip", "route", "add", "10.244.1.1", "dev", "eth0"])
+            try pod.namespace.check(["ip", "route", "replace", "default", "via", "10.244.1.1", "dev", "eth0"])
+        }
+    }
+
+    private func startServer(_ name: String, in namespace: NetworkNamespace) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ip", "netns", "exec", namespace.name, "python3",
+                             Self.scripts.appendingPathComponent("echo_server.py").path, name, "8080", "5353"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        servers.append(process)
+    }
+
+    /// Waits (at most ~5 s per pod) until each server answers on its pod address.
+    func waitForServers() throws {
+        for (index, pod) in pods.enumerated() {
+            var ready = false
+            for attempt in 0..<50 where !ready {
+                ready = try probe("tcp", pod.ip, 8080, count: 1, basePort: 39000 + index * 100 + attempt, timeout: 0.2) == [pod.name]
+                if !ready { usleep(100_000) }
+            }
+            guard ready else { throw ShellError(command: "echo server \(pod.name)", status: -1, stderr: "not answering") }
+        }
+    }
+
+    /// Runs probe.py in the client namespace; one answer (server name or "-") per request.
+    func probe(_ proto: String, _ host: String, _ port: Int, count: Int, basePort: Int, timeout: Double = 1) throws -> [String] {
+        let script = Self.scripts.appendingPathComponent("probe.py").path
+        let out = try client.check(["timeout", "60", "python3", script, proto, host, "\(port)", "\(count)", "\(basePort)", "\(timeout)"])
+        return out.split(separator: "\n").map(String.init)
+    }
+
+    /// Stops the echo servers this topology started (by their own process ids). SIGKILL, because
+    /// children of the test process inherit a signal mask that blocks SIGTERM.
+    func stop() {
+        for server in servers where server.isRunning {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
+        servers = []
+    }
+}
