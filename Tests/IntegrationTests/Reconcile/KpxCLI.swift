@@ -1,6 +1,17 @@
 import ClusterSource
 import Foundation
+import Testing
 @testable import Reconciler
+
+/// The CLI tests need the built binary; say clearly where it was looked for.
+@Suite struct KpxBinaryTests {
+    @Test func binaryIsBuiltNextToTheTestBundle() throws {
+        #expect(FileManager.default.isExecutableFile(atPath: KpxBinary.path),
+                "no kpx-reconcile at \(KpxBinary.path): build with `swift build --build-tests` or set KPX_RECONCILE_BIN")
+        let help = try Kpx.run(["--help"])
+        #expect(help.status == 0 && help.stdout.contains("kpx-reconcile"))
+    }
+}
 
 /// Paths inside the repository (examples, fixtures).
 enum Repo {

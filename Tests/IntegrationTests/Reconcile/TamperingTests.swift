@@ -62,6 +62,19 @@ struct TamperingTests {
                 && document.operations.first?.placement == "first", "\(document.operations)")
     }
 
+    /// A rule we cannot decode (here `-m length`, kept opaque) inside owned chains is only ever
+    /// deleted, never rewritten: in KUBE-FORWARD it is extra; in KUBE-MARK-MASQ it stands where
+    /// our only rule was deleted, which gives a delete plus an insert, not a replacement.
+    @Test func opaqueRuleInOwnedChainIsDeletedNotReplaced() throws {
+        let (namespace, desired, flags) = try converged()
+        let document = try repair(namespace, desired, flags, "opaque rules", tamper: [
+            ["iptables", "-I", "KUBE-FORWARD", "1", "-m", "length", "--length", "1000:2000", "-j", "DROP"],
+            ["iptables", "-t", "nat", "-I", "KUBE-MARK-MASQ", "1", "-m", "length", "--length", "100", "-j", "RETURN"],
+            ["iptables", "-t", "nat", "-D", "KUBE-MARK-MASQ", "2"],
+        ])
+        #expect(document.operations.map(\.op).sorted() == ["delete-rule", "delete-rule", "insert-rule"], "\(document.operations)")
+    }
+
     /// All four at once, in one repair transaction.
     @Test func severalTamperingsAtOnce() throws {
         let (namespace, desired, flags) = try converged()
