@@ -72,6 +72,8 @@ public struct NftBatch: Hashable, Sendable, CustomStringConvertible {
             return NftProtocol.message(M.delRule, family: fam, attrs: w.bytes)
         case .addRule(let spec, let placement):
             return NftBatch.ruleMessage(spec, placement: placement, family: fam)
+        case .replaceRule(let spec, let handle):
+            return NftBatch.ruleMessage(spec, placement: .first, family: fam, replacing: handle)
         case .deleteRule(let t, let c, let handle, _):
             w.putString(NftProtocol.RuleAttr.table, t)
             w.putString(NftProtocol.RuleAttr.chain, c)
@@ -81,17 +83,23 @@ public struct NftBatch: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// NEWRULE as iptables-nft (libnftnl) builds it: table, chain, position, expressions, compat.
-    static func ruleMessage(_ spec: NftRuleSpec, placement: RulePlacement, family: UInt8) -> NetlinkMessage {
+    static func ruleMessage(_ spec: NftRuleSpec, placement: RulePlacement, family: UInt8,
+                            replacing handle: UInt64? = nil) -> NetlinkMessage {
         typealias R = NftProtocol.RuleAttr
         var w = AttributeWriter()
         w.putString(R.table, spec.table)
         w.putString(R.chain, spec.chain)
         var flags = NetlinkMessage.create
-        switch placement {
-        case .append: flags |= NetlinkMessage.append
-        case .first: break
-        case .after(let h): flags |= NetlinkMessage.append; w.putU64(R.position, h)
-        case .before(let h): w.putU64(R.position, h)
+        if let handle {
+            flags = NetlinkMessage.replace
+            w.putU64(R.handle, handle)
+        } else {
+            switch placement {
+            case .append: flags |= NetlinkMessage.append
+            case .first: break
+            case .after(let h): flags |= NetlinkMessage.append; w.putU64(R.position, h)
+            case .before(let h): w.putU64(R.position, h)
+            }
         }
         w.put(R.expressions, NftRule.encodeExpressions(spec.expressions), nested: true)
         if let proto = spec.compatProto {

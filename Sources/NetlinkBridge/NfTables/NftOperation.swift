@@ -50,6 +50,8 @@ public enum NftOperation: Hashable, Sendable, CustomStringConvertible {
     /// Delete every rule of a chain.
     case flushChain(table: String, chain: String)
     case addRule(NftRuleSpec, RulePlacement)
+    /// Replace the rule with this handle in place (NEWRULE with NLM_F_REPLACE).
+    case replaceRule(NftRuleSpec, handle: UInt64)
     case deleteRule(table: String, chain: String, handle: UInt64, label: String?)
 
     public var description: String {
@@ -62,6 +64,7 @@ public enum NftOperation: Hashable, Sendable, CustomStringConvertible {
         case .deleteChain(let t, let c): return "delete chain \(t) \(c)"
         case .flushChain(let t, let c): return "flush chain \(t) \(c)"
         case .addRule(let r, let p): return "add rule \(r.table) \(r.chain) \(p): \(r.label ?? "\(r.expressions.count) expressions")"
+        case .replaceRule(let r, let h): return "replace rule \(r.table) \(r.chain) handle \(h): \(r.label ?? "\(r.expressions.count) expressions")"
         case .deleteRule(let t, let c, let h, let l): return "delete rule \(t) \(c) handle \(h)" + (l.map { ": \($0)" } ?? "")
         }
     }
@@ -71,7 +74,7 @@ public enum NftOperation: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .addTable, .deleteTable: return nil
         case .addBaseChain(_, let c, _, _), .addChain(_, let c), .deleteChain(_, let c), .flushChain(_, let c): return c
-        case .addRule(let r, _): return r.chain
+        case .addRule(let r, _), .replaceRule(let r, _): return r.chain
         case .deleteRule(_, let c, _, _): return c
         }
     }

@@ -1,2 +1,0 @@
-/// Loads Kubernetes manifests (YAML or JSON) from files into `Reconciler` value types.
-public enum ClusterSource {}

@@ -1,0 +1,105 @@
+/// Keeps the desired ruleset up to date as Services and EndpointSlices change, recomputing only
+/// the chains of the services a change touches (kube-proxy's ServiceChangeTracker /
+/// EndpointsChangeTracker + partial sync). `ruleset` always equals a full
+/// `DesiredState.compute` of the current objects.
+public struct ChangeTracker: Sendable {
+    public let settings: ProxySettings
+    public private(set) var services: [ServiceName: ServiceModel] = [:]
+    /// Slices by `namespace/sliceName`.
+    public private(set) var slices: [String: EndpointSliceModel] = [:]
+    public private(set) var ruleset: Ruleset
+    /// Services whose fragment was recomputed by the last update.
+    public private(set) var lastRecomputed: Set<ServiceName> = []
+
+    private var slicesByService: [ServiceName: Set<String>] = [:]
+    private var fragments: [ServiceName: ServiceFragment] = [:]
+    private var context: GenerationContext
+
+    public init(settings: ProxySettings) {
+        self.settings = settings
+        self.context = GenerationContext(settings: settings, largeClusterMode: false)
+        self.ruleset = DesiredState.assemble([:], ctx: context)
+    }
+
+    /// The current objects as a ClusterState.
+    public var state: ClusterState {
+        ClusterState(services: services.values.sorted { $0.name < $1.name },
+                     slices: slices.keys.sorted().map { slices[$0]! })
+    }
+
+    /// The chains a service owns in the current ruleset.
+    public func chains(of service: ServiceName) -> [String] { fragments[service]?.chains.map(\.name) ?? [] }
+
+    public mutating func upsert(service: ServiceModel) { update(affected: [service.name]) { $0.services[service.name] = service } }
+
+    public mutating func delete(service: ServiceName) { update(affected: [service]) { $0.services[service] = nil } }
+
+    public mutating func upsert(slice: EndpointSliceModel) {
+        let key = Self.key(slice)
+        var affected: Set<ServiceName> = [slice.service]
+        if let old = slices[key] { affected.insert(old.service) }
+        update(affected: affected) { $0.putSlice(key, slice) }
+    }
+
+    public mutating func delete(slice name: String, namespace: String) {
+        let key = "\(namespace)/\(name)"
+        guard let old = slices[key] else { lastRecomputed = []; return }
+        update(affected: [old.service]) { $0.putSlice(key, nil) }
+    }
+
+    /// Moves to `state`, recomputing only services whose Service or slices differ. Returns them.
+    @discardableResult
+    public mutating func update(to state: ClusterState) -> Set<ServiceName> {
+        let newServices = Dictionary(state.services.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let newSlices = Dictionary(state.slices.map { (Self.key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        var affected = Set<ServiceName>()
+        for name in Set(newServices.keys).union(services.keys) where newServices[name] != services[name] { affected.insert(name) }
+        for key in Set(newSlices.keys).union(slices.keys) where newSlices[key] != slices[key] {
+            if let s = newSlices[key] { affected.insert(s.service) }
+            if let s = slices[key] { affected.insert(s.service) }
+        }
+        update(affected: affected) { t in
+            t.services = newServices
+            for key in Set(newSlices.keys).union(t.slices.keys) where newSlices[key] != t.slices[key] { t.putSlice(key, newSlices[key]) }
+        }
+        return lastRecomputed
+    }
+
+    static func key(_ s: EndpointSliceModel) -> String { "\(s.service.namespace)/\(s.name)" }
+
+    private mutating func putSlice(_ key: String, _ slice: EndpointSliceModel?) {
+        if let old = slices[key] { slicesByService[old.service]?.remove(key) }
+        slices[key] = slice
+        if let slice { slicesByService[slice.service, default: []].insert(key) }
+    }
+
+    /// Applies `change`, regenerates the affected services (all of them if large-cluster mode flips).
+    private mutating func update(affected: Set<ServiceName>, _ change: (inout ChangeTracker) -> Void) {
+        change(&self)
+        var ports: [ServiceName: [(ServicePortInfo, [EndpointInfo])]] = [:]
+        for name in affected { ports[name] = servicePorts(name) }
+        let others = fragments.filter { !affected.contains($0.key) }.values.reduce(0) { $0 + $1.endpointCount }
+        let total = others + ports.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.1.count } }
+        let large = total > settings.largeClusterEndpointsThreshold
+        var recompute = affected
+        if large != context.largeClusterMode {
+            context = GenerationContext(settings: settings, largeClusterMode: large)
+            recompute.formUnion(fragments.keys)
+            for name in recompute where ports[name] == nil { ports[name] = servicePorts(name) }
+        }
+        for name in recompute {
+            let list = ports[name] ?? []
+            fragments[name] = list.isEmpty ? nil : DesiredState.fragment(list, ctx: context)
+        }
+        lastRecomputed = recompute
+        ruleset = DesiredState.assemble(fragments, ctx: context)
+    }
+
+    /// Ports of one service with endpoints merged from that service's slices only.
+    private func servicePorts(_ name: ServiceName) -> [(ServicePortInfo, [EndpointInfo])] {
+        guard let svc = services[name] else { return [] }
+        let own = (slicesByService[name] ?? []).compactMap { slices[$0] }
+        let eps = EndpointsMapBuilder.build(slices: own, family: settings.ipFamily, nodeName: settings.nodeName)
+        return svc.servicePorts(for: settings.ipFamily).sorted { $0.name < $1.name }.map { ($0, eps[$0.name] ?? []) }
+    }
+}

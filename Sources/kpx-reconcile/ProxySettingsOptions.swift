@@ -1,0 +1,89 @@
+import ArgumentParser
+import ClusterSource
+import Reconciler
+
+/// kube-proxy's settings under kube-proxy's own flag names (booleans as `--name=true|false`),
+/// plus what kube-proxy detects at run time as explicit flags. Flags override `--config`.
+struct ProxySettingsOptions: ParsableArguments {
+    @Option(name: .customLong("config"), help: "A KubeProxyConfiguration file (kubeproxy.config.k8s.io/v1alpha1).")
+    var config: String?
+
+    @Option(name: .customLong("hostname-override"), help: "The node name (endpoints with this nodeName are local).")
+    var hostnameOverride: String?
+
+    @Option(name: .customLong("cluster-cidr"), help: "Pod CIDRs (repeatable or comma-separated).")
+    var clusterCIDR: [String] = []
+
+    @Option(name: .customLong("detect-local-mode"), help: "ClusterCIDR | NodeCIDR | BridgeInterface | InterfaceNamePrefix.")
+    var detectLocalMode: String?
+
+    @Option(name: .customLong("pod-bridge-interface"), help: "Bridge for --detect-local-mode=BridgeInterface.")
+    var podBridgeInterface: String?
+
+    @Option(name: .customLong("pod-interface-name-prefix"), help: "Prefix for --detect-local-mode=InterfaceNamePrefix.")
+    var podInterfaceNamePrefix: String?
+
+    @Option(name: .customLong("pod-cidr"), help: "The node's pod CIDRs, for --detect-local-mode=NodeCIDR (repeatable).")
+    var podCIDR: [String] = []
+
+    @Option(name: .customLong("masquerade-all"), help: "true|false (default false).")
+    var masqueradeAll: Bool?
+
+    @Option(name: .customLong("iptables-masquerade-bit"), help: "Mark bit for SNAT (default 14).")
+    var masqueradeBit: Int?
+
+    @Option(name: .customLong("nodeport-addresses"), help: "CIDRs or 'primary' NodePorts listen on (repeatable or comma-separated).")
+    var nodePortAddresses: [String] = []
+
+    @Option(name: .customLong("iptables-localhost-nodeports"), help: "true|false (default true).")
+    var localhostNodePorts: Bool?
+
+    @Option(name: .customLong("node-ip"), help: "A local address of the node (repeatable; the first of the family is the node IP).")
+    var nodeIP: [String] = []
+
+    @Option(name: .customLong("ip-family"), help: "ipv4 | ipv6 (default ipv4).")
+    var ipFamily: String?
+
+    @Option(name: .customLong("random-fully"), help: "iptables supports --random-fully: true|false (default true).")
+    var randomFully: Bool?
+
+    @Option(name: .customLong("nfacct"), help: "kube-proxy's nfacct counters exist: true|false (default true).")
+    var nfacct: Bool?
+
+    @Option(name: .customLong("conntrack-tcp-be-liberal"), help: "nf_conntrack_tcp_be_liberal is set: true|false (default false).")
+    var conntrackTCPLiberal: Bool?
+
+    @Option(name: .customLong("topology-zone"), help: "The node's topology.kubernetes.io/zone label, for topology hints.")
+    var topologyZone: String?
+
+    /// The flags that were given, as a settings input.
+    var flagInput: ProxySettingsInput {
+        var i = ProxySettingsInput()
+        i.hostnameOverride = hostnameOverride
+        i.clusterCIDRs = clusterCIDR.isEmpty ? nil : clusterCIDR
+        i.detectLocalMode = detectLocalMode
+        i.bridgeInterface = podBridgeInterface
+        i.interfaceNamePrefix = podInterfaceNamePrefix
+        i.podCIDRs = podCIDR.isEmpty ? nil : podCIDR
+        i.masqueradeAll = masqueradeAll
+        i.masqueradeBit = masqueradeBit
+        i.nodePortAddresses = nodePortAddresses.isEmpty ? nil : nodePortAddresses.flatMap { $0.split(separator: ",").map(String.init) }
+        i.localhostNodePorts = localhostNodePorts
+        i.nodeIPs = nodeIP.isEmpty ? nil : nodeIP.flatMap { $0.split(separator: ",").map(String.init) }
+        i.ipFamily = ipFamily
+        i.randomFully = randomFully
+        i.nfacct = nfacct
+        i.conntrackTCPLiberal = conntrackTCPLiberal
+        i.topologyZone = topologyZone
+        return i
+    }
+
+    /// Reads `--config` (if any), applies the flags over it and validates.
+    func settings() throws -> ProxySettings {
+        var base = ProxySettingsInput()
+        if let config { base = ProxySettingsInput(config: try ProxyConfigLoader.load(path: config)) }
+        do { return try flagInput.overriding(base).resolve() } catch let e as SettingsError {
+            throw ValidationError(e.description)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import ClusterSource
+import Reconciler
+import Testing
+
+@Suite struct ProxyConfigTests {
+    let yaml = """
+        apiVersion: kubeproxy.config.k8s.io/v1alpha1
+        kind: KubeProxyConfiguration
+        mode: iptables
+        hostnameOverride: node-a
+        clusterCIDR: "10.244.0.0/16,fd00:10::/56"
+        detectLocalMode: ClusterCIDR
+        iptables:
+          masqueradeAll: false
+          masqueradeBit: 15
+          localhostNodePorts: false
+        nodePortAddresses: ["192.168.0.0/24"]
+        featureGates: {PreferSameTrafficDistribution: false}
+        """
+
+    @Test func configFileThenFlagsOverride() throws {
+        let config = try ProxyConfigLoader.parse(yaml, path: "kp.yaml")
+        var flags = ProxySettingsInput()
+        flags.ipFamily = "ipv6"
+        flags.masqueradeBit = 16
+        let s = try flags.overriding(ProxySettingsInput(config: config)).resolve()
+        #expect(s.nodeName == "node-a")
+        #expect(s.ipFamily == .ipv6)
+        #expect(s.localDetector == .cidr(CIDR("fd00:10::/56")!))
+        #expect(s.masqueradeBit == 16 && s.masqueradeMark == 0x10000)
+        #expect(!s.localhostNodePorts && !s.preferSameTrafficDistribution)
+        #expect(s.nodePortAddresses == ["192.168.0.0/24"])
+    }
+
+    @Test func rejectsOtherKindsAndModes() {
+        #expect(throws: ProxyConfigLoader.LoadError.self) {
+            try ProxyConfigLoader.parse("apiVersion: v1\nkind: ConfigMap\n", path: "x")
+        }
+        #expect(throws: ProxyConfigLoader.LoadError.self) {
+            try ProxyConfigLoader.parse(yaml.replacingOccurrences(of: "mode: iptables", with: "mode: nftables"), path: "x")
+        }
+    }
+
+    @Test func invalidSettingsAreTypedErrors() {
+        var i = ProxySettingsInput()
+        i.clusterCIDRs = ["10.0.0.0/33"]
+        #expect(throws: SettingsError.self) { try i.resolve() }
+        var j = ProxySettingsInput()
+        j.detectLocalMode = "BridgeInterface"
+        #expect(throws: SettingsError.self) { try j.resolve() }
+        var k = ProxySettingsInput()
+        k.detectLocalMode = "InterfaceNamePrefix"
+        k.interfaceNamePrefix = "veth"
+        #expect((try? k.resolve())?.localDetector == .interfaceNamePrefix("veth"))
+    }
+}
