@@ -16,8 +16,7 @@ public struct ChangeTracker: Sendable {
 
     private var slicesByService: [ServiceName: Set<String>] = [:]
     private var fragments: [ServiceName: ServiceFragment] = [:]
-    /// Keys of `fragments`, sorted.
-    private var order: [ServiceName] = []
+    private var layout = FragmentLayout()
     private var endpointTotal = 0
     private var context: GenerationContext
 
@@ -88,7 +87,8 @@ public struct ChangeTracker: Sendable {
         let after = ports.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.1.count } }
         let large = endpointTotal - before + after > settings.largeClusterEndpointsThreshold
         var recompute = affected
-        if large != context.largeClusterMode {
+        let flip = large != context.largeClusterMode
+        if flip {
             context = GenerationContext(settings: settings, largeClusterMode: large)
             recompute.formUnion(fragments.keys)
             for name in recompute where ports[name] == nil { ports[name] = servicePorts(name) }
@@ -98,29 +98,16 @@ public struct ChangeTracker: Sendable {
             let list = ports[name] ?? []
             let new = list.isEmpty ? nil : DesiredState.fragment(list, ctx: context)
             Self.noteChanges(old: fragments[name], new: new, into: &changed)
-            setFragment(name, new)
+            endpointTotal += (new?.endpointCount ?? 0) - (fragments[name]?.endpointCount ?? 0)
+            fragments[name] = new
+            if !flip { layout.set(name, new, in: &ruleset) }
+        }
+        if flip {
+            layout = FragmentLayout(fragments)
+            ruleset = DesiredState.assemble(ordered: layout.fragments, ctx: context)
         }
         lastRecomputed = recompute
         lastChangedChains = changed
-        ruleset = DesiredState.assemble(ordered: order.map { fragments[$0]! }, ctx: context)
-    }
-
-    private mutating func setFragment(_ name: ServiceName, _ new: ServiceFragment?) {
-        endpointTotal += (new?.endpointCount ?? 0) - (fragments[name]?.endpointCount ?? 0)
-        let had = fragments[name] != nil
-        fragments[name] = new
-        if had == (new != nil) { return }
-        let i = Self.insertionIndex(order, name)
-        if new != nil { order.insert(name, at: i) } else { order.remove(at: i) }
-    }
-
-    static func insertionIndex(_ a: [ServiceName], _ x: ServiceName) -> Int {
-        var lo = 0, hi = a.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if a[mid] < x { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
     }
 
     static func noteChanges(old: ServiceFragment?, new: ServiceFragment?, into changed: inout [TableName: Set<String>]) {
