@@ -1,15 +1,23 @@
 import ArgumentParser
 import Foundation
+import NetlinkBridge
 import Reconciler
 
-/// `kpx-reconcile dump`: prints a ruleset as canonical iptables-save text.
+/// `kpx-reconcile dump`: prints a ruleset as canonical iptables-save text, from a file or
+/// (without `--input`) from the live tables of a network namespace read over netlink.
 struct DumpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dump",
         abstract: "Print a ruleset in canonical iptables-save form.")
 
     @Option(name: .long, help: "Read an iptables-save/iptables-restore file ('-' for standard input).")
-    var input: String
+    var input: String?
+
+    @Option(name: .long, help: "Read the live tables of this network namespace (name or path); default: current.")
+    var netns: String?
+
+    @Option(name: .long, help: "text (iptables-save) or json (live tables only).")
+    var output: DumpOutput = .text
 
     @Option(name: .long, help: "Only this table (filter, nat, mangle, raw, security, or all).")
     var table: String = "all"
@@ -18,6 +26,12 @@ struct DumpCommand: ParsableCommand {
     var ipFamily: IPFamily = .ipv4
 
     func run() throws {
+        guard let input else {
+            let tables = try LiveTables.read(netns: netns, family: ipFamily, selection: try TableSelection(table))
+            print(output == .json ? try LiveTables.json(tables, family: ipFamily) : LiveTables.text(tables, family: ipFamily),
+                  terminator: "")
+            return
+        }
         let text = try InputFiles.read(input)
         let ruleset: Ruleset
         do {

@@ -5,7 +5,8 @@ struct KpxReconcile: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kpx-reconcile",
         abstract: "Reconcile a node's Kubernetes Service rules (kube-proxy iptables mode) over netlink.",
-        subcommands: [DumpCommand.self])
+        subcommands: [ReconcileCommand.self, DumpCommand.self, RestoreCommand.self, RenderCommand.self],
+        defaultSubcommand: ReconcileCommand.self)
 }
 
 KpxReconcile.main()

@@ -1,0 +1,38 @@
+/// `bitwise` (mask-and-xor form): `dreg = (sreg & mask) ^ xor` over `len` bytes.
+public struct BitwiseExpr: Hashable, Sendable {
+    public static let name = "bitwise"
+    static let aSreg: UInt16 = 1, aDreg: UInt16 = 2, aLen: UInt16 = 3, aMask: UInt16 = 4, aXor: UInt16 = 5
+    static let aOp: UInt16 = 6
+
+    public var sreg: UInt32
+    public var dreg: UInt32
+    public var len: UInt32
+    public var mask: [UInt8]
+    public var xor: [UInt8]
+
+    public init(mask: [UInt8], xor: [UInt8]? = nil, sreg: UInt32 = 1, dreg: UInt32 = 1) {
+        self.sreg = sreg; self.dreg = dreg; self.len = UInt32(mask.count); self.mask = mask
+        self.xor = xor ?? [UInt8](repeating: 0, count: mask.count)
+    }
+
+    init?(_ attrs: [NetlinkAttribute]) {
+        guard ExprAttrs.only(attrs, [Self.aSreg, Self.aDreg, Self.aLen, Self.aMask, Self.aXor, Self.aOp]),
+              attrs.first(Self.aOp)?.u32 ?? 0 == 0,  // NFT_BITWISE_BOOL only
+              let s = attrs.first(Self.aSreg)?.u32, let d = attrs.first(Self.aDreg)?.u32,
+              let l = attrs.first(Self.aLen)?.u32,
+              let m = ExprAttrs.dataValue(attrs.first(Self.aMask)),
+              let x = ExprAttrs.dataValue(attrs.first(Self.aXor)) else { return nil }
+        sreg = s; dreg = d; len = l; mask = m; xor = x
+    }
+
+    /// libnftnl order: sreg, dreg, len, mask, xor (no op attribute for the boolean form).
+    func encode() -> [UInt8] {
+        var w = AttributeWriter()
+        w.putU32(Self.aSreg, sreg)
+        w.putU32(Self.aDreg, dreg)
+        w.putU32(Self.aLen, len)
+        ExprAttrs.putDataValue(&w, Self.aMask, mask)
+        ExprAttrs.putDataValue(&w, Self.aXor, xor)
+        return w.bytes
+    }
+}

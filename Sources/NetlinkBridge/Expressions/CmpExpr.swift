@@ -1,0 +1,32 @@
+/// `cmp`: compare a register with constant bytes.
+public struct CmpExpr: Hashable, Sendable {
+    public static let name = "cmp"
+    static let aSreg: UInt16 = 1, aOp: UInt16 = 2, aData: UInt16 = 3
+
+    /// NFT_CMP_* operators.
+    public enum Op {
+        public static let eq: UInt32 = 0, neq: UInt32 = 1, lt: UInt32 = 2, lte: UInt32 = 3, gt: UInt32 = 4, gte: UInt32 = 5
+    }
+
+    public var sreg: UInt32
+    public var op: UInt32
+    public var data: [UInt8]
+
+    public init(op: UInt32, data: [UInt8], sreg: UInt32 = 1) { self.op = op; self.data = data; self.sreg = sreg }
+
+    init?(_ attrs: [NetlinkAttribute]) {
+        guard ExprAttrs.only(attrs, [Self.aSreg, Self.aOp, Self.aData]),
+              let s = attrs.first(Self.aSreg)?.u32, let o = attrs.first(Self.aOp)?.u32,
+              let d = ExprAttrs.dataValue(attrs.first(Self.aData)) else { return nil }
+        sreg = s; op = o; data = d
+    }
+
+    /// libnftnl order: sreg, op, data.
+    func encode() -> [UInt8] {
+        var w = AttributeWriter()
+        w.putU32(Self.aSreg, sreg)
+        w.putU32(Self.aOp, op)
+        ExprAttrs.putDataValue(&w, Self.aData, data)
+        return w.bytes
+    }
+}

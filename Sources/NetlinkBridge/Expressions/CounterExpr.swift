@@ -1,0 +1,24 @@
+/// `counter`: packets and bytes (the kernel also dumps a pad attribute, ignored).
+public struct CounterExpr: Hashable, Sendable {
+    public static let name = "counter"
+    static let aBytes: UInt16 = 1, aPackets: UInt16 = 2, aPad: UInt16 = 3
+
+    public var packets: UInt64
+    public var bytes: UInt64
+
+    public init(packets: UInt64 = 0, bytes: UInt64 = 0) { self.packets = packets; self.bytes = bytes }
+
+    init?(_ attrs: [NetlinkAttribute]) {
+        guard ExprAttrs.only(attrs, [Self.aBytes, Self.aPackets, Self.aPad]) else { return nil }
+        bytes = attrs.first(Self.aBytes)?.u64 ?? 0
+        packets = attrs.first(Self.aPackets)?.u64 ?? 0
+    }
+
+    /// libnftnl order: bytes, packets.
+    func encode() -> [UInt8] {
+        var w = AttributeWriter()
+        w.putU64(Self.aBytes, bytes)
+        w.putU64(Self.aPackets, packets)
+        return w.bytes
+    }
+}

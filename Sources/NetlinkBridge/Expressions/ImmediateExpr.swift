@@ -1,0 +1,94 @@
+/// A verdict: the kernel's NF_* / NFT_* code plus the chain for jump and goto.
+public enum Verdict: Hashable, Sendable {
+    case accept, drop, queue, `continue`, `break`, `return`
+    case jump(String)
+    case goto(String)
+
+    // NF_DROP, NF_ACCEPT, NF_QUEUE, NFT_CONTINUE, NFT_BREAK, NFT_JUMP, NFT_GOTO, NFT_RETURN
+    static let codes: [Int32] = [0, 1, 3, -1, -2, -3, -4, -5]
+
+    public var code: Int32 {
+        switch self {
+        case .drop: return 0
+        case .accept: return 1
+        case .queue: return 3
+        case .continue: return -1
+        case .break: return -2
+        case .jump: return -3
+        case .goto: return -4
+        case .return: return -5
+        }
+    }
+
+    public var chain: String? {
+        switch self {
+        case .jump(let c), .goto(let c): return c
+        default: return nil
+        }
+    }
+
+    init?(code: Int32, chain: String?) {
+        switch (code, chain) {
+        case (0, nil): self = .drop
+        case (1, nil): self = .accept
+        case (3, nil): self = .queue
+        case (-1, nil): self = .continue
+        case (-2, nil): self = .break
+        case (-5, nil): self = .return
+        case (-3, let c?): self = .jump(c)
+        case (-4, let c?): self = .goto(c)
+        default: return nil
+        }
+    }
+}
+
+/// `immediate`: load a constant or a verdict into a register (register 0 = verdict).
+public struct ImmediateExpr: Hashable, Sendable {
+    public static let name = "immediate"
+    static let aDreg: UInt16 = 1, aData: UInt16 = 2
+    // NFTA_DATA_VALUE / NFTA_DATA_VERDICT; NFTA_VERDICT_CODE / NFTA_VERDICT_CHAIN
+    static let dValue: UInt16 = 1, dVerdict: UInt16 = 2, vCode: UInt16 = 1, vChain: UInt16 = 2
+
+    public enum Data: Hashable, Sendable {
+        case value([UInt8])
+        case verdict(Verdict)
+    }
+
+    public var dreg: UInt32
+    public var data: Data
+
+    public init(verdict: Verdict) { dreg = 0; data = .verdict(verdict) }
+    public init(value: [UInt8], dreg: UInt32) { self.dreg = dreg; data = .value(value) }
+
+    init?(_ attrs: [NetlinkAttribute]) {
+        guard ExprAttrs.only(attrs, [Self.aDreg, Self.aData]), let d = attrs.first(Self.aDreg)?.u32,
+              let inner = try? attrs.first(Self.aData)?.children(), inner.count == 1 else { return nil }
+        dreg = d
+        switch inner[0].type {
+        case Self.dValue: data = .value(inner[0].value)
+        case Self.dVerdict:
+            guard let v = try? inner[0].children(), ExprAttrs.only(v, [Self.vCode, Self.vChain]),
+                  let raw = v.first(Self.vCode)?.u32,
+                  let verdict = Verdict(code: Int32(bitPattern: raw), chain: v.first(Self.vChain)?.string) else { return nil }
+            data = .verdict(verdict)
+        default: return nil
+        }
+    }
+
+    /// libnftnl order: dreg, data (verdict: code, chain).
+    func encode() -> [UInt8] {
+        var w = AttributeWriter()
+        w.putU32(Self.aDreg, dreg)
+        w.nest(Self.aData) { d in
+            switch data {
+            case .value(let bytes): d.put(Self.dValue, bytes)
+            case .verdict(let v):
+                d.nest(Self.dVerdict) { n in
+                    n.putU32(Self.vCode, UInt32(bitPattern: v.code))
+                    if let chain = v.chain { n.putString(Self.vChain, chain) }
+                }
+            }
+        }
+        return w.bytes
+    }
+}

@@ -1,0 +1,32 @@
+/// `range`: register within [from, to] (op eq) or outside it (op neq).
+public struct RangeExpr: Hashable, Sendable {
+    public static let name = "range"
+    static let aSreg: UInt16 = 1, aOp: UInt16 = 2, aFrom: UInt16 = 3, aTo: UInt16 = 4
+
+    public var sreg: UInt32
+    public var op: UInt32
+    public var from: [UInt8]
+    public var to: [UInt8]
+
+    public init(op: UInt32, from: [UInt8], to: [UInt8], sreg: UInt32 = 1) {
+        self.op = op; self.from = from; self.to = to; self.sreg = sreg
+    }
+
+    init?(_ attrs: [NetlinkAttribute]) {
+        guard ExprAttrs.only(attrs, [Self.aSreg, Self.aOp, Self.aFrom, Self.aTo]),
+              let s = attrs.first(Self.aSreg)?.u32, let o = attrs.first(Self.aOp)?.u32,
+              let f = ExprAttrs.dataValue(attrs.first(Self.aFrom)),
+              let t = ExprAttrs.dataValue(attrs.first(Self.aTo)) else { return nil }
+        sreg = s; op = o; from = f; to = t
+    }
+
+    /// libnftnl order: sreg, op, from, to.
+    func encode() -> [UInt8] {
+        var w = AttributeWriter()
+        w.putU32(Self.aSreg, sreg)
+        w.putU32(Self.aOp, op)
+        ExprAttrs.putDataValue(&w, Self.aFrom, from)
+        ExprAttrs.putDataValue(&w, Self.aTo, to)
+        return w.bytes
+    }
+}

@@ -1,0 +1,97 @@
+/// One nf_tables expression exactly as the kernel holds it, typed for the kinds iptables-nft
+/// writes. Anything else (or a known kind with attributes we do not model) is `.unknown` and keeps
+/// its raw attribute bytes, so nothing is lost or rewritten.
+public enum RawExpression: Hashable, Sendable {
+    case meta(MetaExpr)
+    case payload(PayloadExpr)
+    case cmp(CmpExpr)
+    case bitwise(BitwiseExpr)
+    case immediate(ImmediateExpr)
+    case counter(CounterExpr)
+    case range(RangeExpr)
+    case lookup(LookupExpr)
+    case match(XtExpr)
+    case target(XtExpr)
+    case unknown(UnknownExpr)
+
+    /// The expression's kernel name ("meta", "payload", "match", ...).
+    public var name: String {
+        switch self {
+        case .meta: return MetaExpr.name
+        case .payload: return PayloadExpr.name
+        case .cmp: return CmpExpr.name
+        case .bitwise: return BitwiseExpr.name
+        case .immediate: return ImmediateExpr.name
+        case .counter: return CounterExpr.name
+        case .range: return RangeExpr.name
+        case .lookup: return LookupExpr.name
+        case .match: return "match"
+        case .target: return "target"
+        case .unknown(let u): return u.name
+        }
+    }
+
+    /// The NFTA_EXPR_DATA attribute run of this expression.
+    public func encodedData() -> [UInt8] {
+        switch self {
+        case .meta(let e): return e.encode()
+        case .payload(let e): return e.encode()
+        case .cmp(let e): return e.encode()
+        case .bitwise(let e): return e.encode()
+        case .immediate(let e): return e.encode()
+        case .counter(let e): return e.encode()
+        case .range(let e): return e.encode()
+        case .lookup(let e): return e.encode()
+        case .match(let e), .target(let e): return e.encode()
+        case .unknown(let e): return e.data
+        }
+    }
+
+    /// Decodes one expression from its name and NFTA_EXPR_DATA bytes. Never fails: what does not
+    /// decode exactly becomes `.unknown`.
+    public static func decode(name: String, data: [UInt8]) -> RawExpression {
+        guard let attrs = try? NetlinkAttribute.parse(data) else { return .unknown(UnknownExpr(name: name, data: data)) }
+        let typed: RawExpression?
+        switch name {
+        case MetaExpr.name: typed = MetaExpr(attrs).map(RawExpression.meta)
+        case PayloadExpr.name: typed = PayloadExpr(attrs).map(RawExpression.payload)
+        case CmpExpr.name: typed = CmpExpr(attrs).map(RawExpression.cmp)
+        case BitwiseExpr.name: typed = BitwiseExpr(attrs).map(RawExpression.bitwise)
+        case ImmediateExpr.name: typed = ImmediateExpr(attrs).map(RawExpression.immediate)
+        case CounterExpr.name: typed = CounterExpr(attrs).map(RawExpression.counter)
+        case RangeExpr.name: typed = RangeExpr(attrs).map(RawExpression.range)
+        case LookupExpr.name: typed = LookupExpr(attrs).map(RawExpression.lookup)
+        case "match": typed = XtExpr(attrs).map(RawExpression.match)
+        case "target": typed = XtExpr(attrs).map(RawExpression.target)
+        default: typed = nil
+        }
+        return typed ?? .unknown(UnknownExpr(name: name, data: data))
+    }
+}
+
+/// Attribute helpers shared by the expression codecs.
+enum ExprAttrs {
+    /// True when every attribute type is in `allowed` and none repeats (otherwise: keep raw).
+    static func only(_ attrs: [NetlinkAttribute], _ allowed: Set<UInt16>) -> Bool {
+        var seen = Set<UInt16>()
+        for a in attrs { guard allowed.contains(a.type), seen.insert(a.type).inserted else { return false } }
+        return true
+    }
+
+    /// NFTA_DATA_VALUE inside an nft_data nest (NFTA_DATA_VALUE = 1).
+    static func dataValue(_ attr: NetlinkAttribute?) -> [UInt8]? {
+        guard let attr, let inner = try? attr.children(), inner.count == 1, inner[0].type == 1 else { return nil }
+        return inner[0].value
+    }
+
+    static func putDataValue(_ w: inout AttributeWriter, _ type: UInt16, _ value: [UInt8]) {
+        w.nest(type) { $0.put(1, value) }
+    }
+}
+
+/// An expression kind we do not type: name and raw NFTA_EXPR_DATA bytes.
+public struct UnknownExpr: Hashable, Sendable {
+    public var name: String
+    public var data: [UInt8]
+    public init(name: String, data: [UInt8]) { self.name = name; self.data = data }
+}

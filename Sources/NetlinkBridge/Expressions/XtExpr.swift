@@ -1,0 +1,29 @@
+/// `match` / `target` (nft_compat): an xtables extension by name and revision with its raw
+/// `xt_*_info` struct bytes (as the kernel stores them: the userspace struct, padded).
+public struct XtExpr: Hashable, Sendable {
+    static let aName: UInt16 = 1, aRev: UInt16 = 2, aInfo: UInt16 = 3
+
+    public var extensionName: String
+    public var revision: UInt32
+    public var info: [UInt8]
+
+    public init(name: String, revision: UInt32, info: [UInt8]) {
+        extensionName = name; self.revision = revision; self.info = info
+    }
+
+    init?(_ attrs: [NetlinkAttribute]) {
+        guard ExprAttrs.only(attrs, [Self.aName, Self.aRev, Self.aInfo]),
+              let n = attrs.first(Self.aName)?.string, let r = attrs.first(Self.aRev)?.u32 else { return nil }
+        extensionName = n; revision = r
+        info = attrs.first(Self.aInfo)?.value ?? []
+    }
+
+    /// libnftnl order: name, rev, info.
+    func encode() -> [UInt8] {
+        var w = AttributeWriter()
+        w.putString(Self.aName, extensionName)
+        w.putU32(Self.aRev, revision)
+        w.put(Self.aInfo, info)
+        return w.bytes
+    }
+}

@@ -1,0 +1,57 @@
+import Reconciler
+
+/// One iptables table as read from the kernel: the AST table (chains in iptables-save order) plus
+/// what the AST has no place for: rule handles, base chain hooks, and the generation it was read at.
+public struct LiveTable: Hashable, Sendable {
+    public var table: Table
+    public var family: NftFamily
+    public var generation: UInt32
+    /// Kernel handles of each chain's rules, in rule order.
+    public var handles: [String: [UInt64]]
+    /// Hooks of the base chains.
+    public var hooks: [String: NftHook]
+
+    /// Builds the AST table from a snapshot, decoding every rule (undecodable ones stay opaque).
+    public init?(_ snapshot: NftTableSnapshot) {
+        guard let name = TableName(rawValue: snapshot.table) else { return nil }
+        family = snapshot.family
+        generation = snapshot.generation
+        var chains: [Chain] = []
+        var handles: [String: [UInt64]] = [:]
+        var hooks: [String: NftHook] = [:]
+        for c in snapshot.chains {
+            let rules = snapshot.rules[c.name] ?? []
+            handles[c.name] = rules.map(\.handle)
+            if let h = c.hook { hooks[c.name] = h }
+            let policy: Policy? = c.hook == nil ? nil : (c.policy == 0 ? .drop : .accept)
+            chains.append(Chain(name: c.name, policy: policy,
+                                counters: c.hook == nil ? .zero : Counters(packets: c.packets, bytes: c.bytes),
+                                rules: rules.map { RuleDecoder.decode($0, family: snapshot.family) }))
+        }
+        table = Table(name: name, chains: chains).canonicallyOrdered()
+        self.handles = handles
+        self.hooks = hooks
+    }
+
+    /// Opaque (undecodable) rules, as (chain, position) pairs.
+    public var opaqueRules: [(chain: String, index: Int)] {
+        table.chains.flatMap { c in c.rules.indices.filter { c.rules[$0].opaque != nil }.map { (c.name, $0) } }
+    }
+}
+
+/// Reads iptables tables of one family over netlink.
+public enum TableReader {
+    /// The iptables tables that exist, in iptables-save order, optionally only `only`.
+    public static func read(_ client: NftClient, family: NftFamily, only: [TableName]? = nil) throws -> [LiveTable] {
+        let existing = Set(try client.tables(family: family).map(\.name))
+        let wanted = (only ?? Ruleset.saveTableOrder).filter { existing.contains($0.rawValue) }
+        return try Ruleset.saveTableOrder.filter(wanted.contains).compactMap { name in
+            try client.snapshot(family: family, table: name.rawValue).flatMap(LiveTable.init)
+        }
+    }
+
+    /// The tables as an AST ruleset.
+    public static func ruleset(_ tables: [LiveTable], family: NftFamily) -> Ruleset {
+        Ruleset(family: family.ipFamily, tables: tables.map(\.table))
+    }
+}

@@ -1,0 +1,116 @@
+import Reconciler
+
+/// The kernel as a `RulesetBackend`: consistent reads over netlink and plans committed as one
+/// `NFNL_BATCH_GENID`-guarded nf_tables transaction, encoded exactly as iptables-nft does.
+public final class NetlinkBackend: RulesetBackend {
+    public let client: NftClient
+    /// Netlink messages and bytes sent in commits, for reports.
+    public private(set) var committedMessages = 0
+
+    public init(client: NftClient) { self.client = client }
+
+    /// Opens a netlink socket in the named namespace (nil: the current one).
+    public convenience init(netns: String?) throws { self.init(client: try NftClient(netns: netns)) }
+
+    public func generation() throws -> UInt32 { try client.generation() }
+
+    public func observe(family: IPFamily, tables: [TableName]) throws -> ObservedRuleset {
+        for _ in 0..<5 {
+            let live = try TableReader.read(client, family: NftFamily(family), only: tables)
+            let generation = try client.generation()
+            guard live.allSatisfy({ $0.generation == generation }) else { continue }
+            var handles: [TableName: [String: [UInt64]]] = [:]
+            for table in live { handles[table.table.name] = table.handles }
+            return ObservedRuleset(ruleset: TableReader.ruleset(live, family: NftFamily(family)),
+                                   handles: handles, generation: generation)
+        }
+        throw NftError.transport(.dumpInterrupted(operation: "read tables", attempts: 5))
+    }
+
+    public func observe(family: IPFamily, chains: [ChainRef]) throws -> [ChainRef: (rules: [Rule], handles: [UInt64])?] {
+        let nft = NftFamily(family)
+        var out: [ChainRef: (rules: [Rule], handles: [UInt64])?] = [:]
+        for ref in chains {
+            guard let rules = try? client.rules(family: nft, table: ref.table.rawValue, chain: ref.chain) else {
+                out[ref] = .some(nil)
+                continue
+            }
+            out[ref] = (rules.map { RuleDecoder.decode($0, family: nft) }, rules.map(\.handle))
+        }
+        return out
+    }
+
+    public func commit(_ plan: Plan) throws {
+        let batch = try PlanTranslator.batch(plan)
+        do {
+            try client.commit(batch)
+            committedMessages += batch.operations.count + 2
+        } catch NftError.generationChanged(let planned) {
+            throw BackendError.generationChanged(planned: planned)
+        } catch let error as NftError {
+            throw BackendError.rejected("\(error)")
+        }
+    }
+}
+
+/// Plan operations -> nf_tables batch operations.
+public enum PlanTranslator {
+    public static func batch(_ plan: Plan) throws -> NftBatch {
+        let family = NftFamily(plan.family)
+        var batch = NftBatch(family: family, generation: plan.generation)
+        for operation in plan.operations { try append(operation, to: &batch, family: family) }
+        return batch
+    }
+
+    static func append(_ operation: PlanOperation, to batch: inout NftBatch, family: NftFamily) throws {
+        func spec(_ rule: Rule, _ table: TableName, _ chain: String) throws -> NftRuleSpec {
+            try RuleEncoder.spec(rule, table: table.rawValue, chain: chain, family: family,
+                                 label: SaveRenderer.line(chain: chain, rule: rule, family: family.ipFamily))
+        }
+        switch operation {
+        case .createTable(let table):
+            batch.append(.addTable(table.rawValue))
+            for chain in table.builtinChains { batch.append(try baseChain(table, chain)) }
+        case .createChain(let table, let chain):
+            batch.append(table.builtinChains.contains(chain) ? try baseChain(table, chain) : .addChain(table: table.rawValue, chain: chain))
+        case .insertRule(let table, let chain, let rule, let placement):
+            let position: NetlinkBridge.RulePlacement
+            switch placement {
+            case .append: position = .append
+            case .first: position = .first
+            case .before(let handle): position = .before(handle: handle)
+            }
+            batch.append(.addRule(try spec(rule, table, chain), position))
+        case .replaceRule(let table, let chain, let handle, _, let rule):
+            batch.append(.replaceRule(try spec(rule, table, chain), handle: handle))
+        case .deleteRule(let table, let chain, let handle, let rule):
+            batch.append(.deleteRule(table: table.rawValue, chain: chain, handle: handle,
+                                     label: SaveRenderer.line(chain: chain, rule: rule, family: family.ipFamily)))
+        case .flushChain(let table, let chain):
+            batch.append(.flushChain(table: table.rawValue, chain: chain))
+        case .deleteChain(let table, let chain):
+            batch.append(.deleteChain(table: table.rawValue, chain: chain))
+        }
+    }
+
+    static func baseChain(_ table: TableName, _ chain: String) throws -> NftOperation {
+        guard let hook = BuiltinChains.hook(table: table, chain: chain) else { throw NftError.notFound("built-in chain \(table.rawValue)/\(chain)") }
+        return .addBaseChain(table: table.rawValue, chain: chain, hook: hook, policy: 1)
+    }
+}
+
+extension NetlinkBackend {
+    /// Creates the nfacct objects the ruleset's `-m nfacct` rules name (kube-proxy does the
+    /// same before restoring); existing ones are left alone.
+    public func ensureAccountingObjects(for ruleset: Ruleset) throws {
+        var names: Set<String> = []
+        for table in ruleset.tables {
+            for chain in table.chains {
+                for rule in chain.rules {
+                    for case .nfacct(let name) in rule.matches { names.insert(name) }
+                }
+            }
+        }
+        for name in names.sorted() { try Nfacct.ensure(name, connection: client.connection) }
+    }
+}

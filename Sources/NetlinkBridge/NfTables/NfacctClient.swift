@@ -1,0 +1,20 @@
+/// Creates nfnetlink_acct accounting objects (what `-m nfacct --nfacct-name` needs to exist
+/// before a rule using it can be loaded; kube-proxy creates them the same way).
+public enum Nfacct {
+    /// NFNL_SUBSYS_ACCT << 8 | NFNL_MSG_ACCT_NEW; NFACCT_NAME.
+    static let newType: UInt16 = 7 << 8 | 0
+    static let nameAttr: UInt16 = 1
+
+    /// Creates the object `name` if it does not exist yet.
+    public static func ensure(_ name: String, connection: NetlinkConnection) throws {
+        var w = AttributeWriter()
+        w.putString(nameAttr, name)
+        let msg = NetlinkMessage(type: newType, flags: NetlinkMessage.create | NetlinkMessage.excl,
+                                 payload: NftProtocol.genmsg(family: 0) + w.bytes)
+        do {
+            _ = try connection.request(msg, operation: "create nfacct \(name)")
+        } catch NetlinkError.kernel(_, let e, _) where e == 17 /* EEXIST */ {
+            return
+        }
+    }
+}

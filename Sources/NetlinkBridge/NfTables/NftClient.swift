@@ -1,0 +1,93 @@
+/// Reads and writes nf_tables over one netlink connection: generation, tables, chains, rules
+/// (chain by chain), and atomic batches with per-operation error mapping.
+public final class NftClient {
+    public let connection: NetlinkConnection
+
+    public init(exchange: MessageExchange) { connection = NetlinkConnection(exchange: exchange) }
+
+    /// A client on a real socket inside network namespace `netns` (nil = current).
+    public convenience init(netns: String?) throws {
+        self.init(exchange: try NetlinkSocket(netns: netns))
+    }
+
+    /// The current ruleset generation (NFT_MSG_GETGEN).
+    public func generation() throws -> UInt32 {
+        let replies = try connection.request(NftProtocol.message(NftProtocol.Msg.getGen, family: 0),
+                                             operation: "get generation")
+        guard let m = replies.first(where: { $0.type == NftProtocol.subsystem | NftProtocol.Msg.newGen }) else {
+            throw NetlinkError.noReply(operation: "get generation")
+        }
+        return try NftMessageParsing.generation(m)
+    }
+
+    /// Tables of `family`.
+    public func tables(family: NftFamily) throws -> [NftTable] {
+        try connection.dump(NftProtocol.message(NftProtocol.Msg.getTable, family: family.rawValue),
+                            operation: "list tables \(family.tableFamilyName)")
+            .compactMap(NftMessageParsing.table)
+    }
+
+    /// Chains of `table` (the kernel dumps every chain of the family; filtered here), in kernel order.
+    public func chains(family: NftFamily, table: String) throws -> [NftChain] {
+        var w = AttributeWriter()
+        w.putString(NftProtocol.ChainAttr.table, table)
+        return try connection.dump(NftProtocol.message(NftProtocol.Msg.getChain, family: family.rawValue, attrs: w.bytes),
+                                   operation: "list chains \(family.tableFamilyName) \(table)")
+            .map(NftMessageParsing.chain).filter { $0.table == table }
+    }
+
+    /// Rules of one chain in order, with handles and 0-based positions.
+    public func rules(family: NftFamily, table: String, chain: String) throws -> [NftRule] {
+        var w = AttributeWriter()
+        w.putString(NftProtocol.RuleAttr.table, table)
+        w.putString(NftProtocol.RuleAttr.chain, chain)
+        let msgs = try connection.dump(NftProtocol.message(NftProtocol.Msg.getRule, family: family.rawValue, attrs: w.bytes),
+                                       operation: "list rules \(family.tableFamilyName) \(table) \(chain)")
+        return try msgs.enumerated().map { try NftMessageParsing.rule($0.element, position: $0.offset) }
+            .filter { $0.table == table && $0.chain == chain }
+    }
+
+    /// A consistent snapshot of one table: chains and their rules, read chain by chain between two
+    /// generation reads; retried when the generation moved in between.
+    public func snapshot(family: NftFamily, table: String, attempts: Int = 5) throws -> NftTableSnapshot? {
+        for _ in 0..<max(1, attempts) {
+            let before = try generation()
+            guard try tables(family: family).contains(where: { $0.name == table }) else { return nil }
+            let chains = try self.chains(family: family, table: table)
+            var rules: [String: [NftRule]] = [:]
+            for c in chains { rules[c.name] = try self.rules(family: family, table: table, chain: c.name) }
+            if try generation() == before {
+                return NftTableSnapshot(family: family, table: table, generation: before, chains: chains, rules: rules)
+            }
+            connection.noteRedump()
+        }
+        throw NetlinkError.dumpInterrupted(operation: "snapshot \(family.tableFamilyName) \(table)", attempts: attempts)
+    }
+
+    /// Commits `batch` atomically. Throws `.generationChanged` on ERESTART and `.rejected` naming
+    /// the first operation the kernel refused; in both cases nothing was applied.
+    public func commit(_ batch: NftBatch) throws {
+        let messages = batch.messages()
+        let (seqs, errors) = try connection.sendBatch(messages)
+        guard let first = errors.first else { return }
+        guard let index = seqs.firstIndex(of: first.requestSeq) else {
+            throw NftError.rejected(operation: nil, index: nil, errno: first.errno, message: first.message)
+        }
+        if index == 0 || index == messages.count - 1 {
+            // Batch begin / end: generation mismatch or a commit-time refusal.
+            if first.errno == 85 /* ERESTART */ { throw NftError.generationChanged(planned: batch.generation) }
+            throw NftError.rejected(operation: nil, index: nil, errno: first.errno, message: first.message)
+        }
+        throw NftError.rejected(operation: batch.operations[index - 1], index: index - 1,
+                                errno: first.errno, message: first.message)
+    }
+}
+
+/// One table as read at one generation: chains in kernel order and each chain's rules.
+public struct NftTableSnapshot: Hashable, Sendable {
+    public var family: NftFamily
+    public var table: String
+    public var generation: UInt32
+    public var chains: [NftChain]
+    public var rules: [String: [NftRule]]
+}

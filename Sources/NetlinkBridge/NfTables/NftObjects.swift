@@ -1,0 +1,73 @@
+/// A table as listed by the kernel.
+public struct NftTable: Hashable, Sendable {
+    public var family: NftFamily
+    public var name: String
+    public var handle: UInt64
+    public var flags: UInt32
+}
+
+/// A base chain's hook: hook number (NF_INET_*), priority, chain type ("filter", "nat", "route").
+public struct NftHook: Hashable, Sendable {
+    public var hooknum: UInt32
+    public var priority: Int32
+    public var type: String
+}
+
+/// A chain as listed by the kernel. Base chains have a hook and a policy.
+public struct NftChain: Hashable, Sendable {
+    public var table: String
+    public var name: String
+    public var handle: UInt64
+    public var hook: NftHook?
+    /// NF_DROP = 0, NF_ACCEPT = 1; base chains only.
+    public var policy: UInt32?
+    public var packets: UInt64
+    public var bytes: UInt64
+    public var isBase: Bool { hook != nil }
+}
+
+/// A rule as dumped: its handle, its position in the chain (0-based, dump order) and its
+/// expressions, both typed and as the exact NFTA_RULE_EXPRESSIONS bytes.
+public struct NftRule: Hashable, Sendable {
+    public var table: String
+    public var chain: String
+    public var handle: UInt64
+    public var position: Int
+    public var expressions: [RawExpression]
+    public var rawExpressions: [UInt8]
+    public var userdata: [UInt8]?
+
+    public init(table: String, chain: String, handle: UInt64 = 0, position: Int = 0,
+                expressions: [RawExpression], rawExpressions: [UInt8]? = nil, userdata: [UInt8]? = nil) {
+        self.table = table; self.chain = chain; self.handle = handle; self.position = position
+        self.expressions = expressions
+        self.rawExpressions = rawExpressions ?? NftRule.encodeExpressions(expressions)
+        self.userdata = userdata
+    }
+
+    /// The NFTA_RULE_EXPRESSIONS payload (a list of NFTA_LIST_ELEM nests) for `expressions`.
+    public static func encodeExpressions(_ expressions: [RawExpression]) -> [UInt8] {
+        var w = AttributeWriter()
+        for e in expressions {
+            w.nest(NftProtocol.listElem) { elem in
+                elem.putString(NftProtocol.exprName, e.name)
+                elem.put(NftProtocol.exprData, e.encodedData(), nested: true)
+            }
+        }
+        return w.bytes
+    }
+
+    /// Parses an NFTA_RULE_EXPRESSIONS payload.
+    public static func decodeExpressions(_ bytes: [UInt8]) throws -> [RawExpression] {
+        try NetlinkAttribute.parse(bytes).map { elem in
+            guard elem.type == NftProtocol.listElem else {
+                throw NetlinkError.malformed("expression list element of type \(elem.type)")
+            }
+            let parts = try elem.children()
+            guard let name = parts.first(NftProtocol.exprName)?.string else {
+                throw NetlinkError.malformed("expression without a name")
+            }
+            return RawExpression.decode(name: name, data: parts.first(NftProtocol.exprData)?.value ?? [])
+        }
+    }
+}

@@ -1,0 +1,101 @@
+/// Request/reply logic over a `MessageExchange`, knowing nothing of nf_tables: sequence numbers,
+/// acknowledged requests, multipart dumps with redump on NLM_F_DUMP_INTR, and batches whose
+/// error replies are mapped back to the message that caused them.
+public final class NetlinkConnection {
+    public let exchange: MessageExchange
+    private var nextSeq: UInt32
+    /// How many times an interrupted dump is restarted before giving up.
+    public var dumpAttempts = 10
+    /// How many dumps were restarted because of NLM_F_DUMP_INTR (for tests and diagnostics).
+    public private(set) var redumps = 0
+
+    /// Counts a restart decided by a caller (e.g. a snapshot whose generation moved).
+    public func noteRedump() { redumps += 1 }
+
+    public init(exchange: MessageExchange, firstSeq: UInt32 = 1) {
+        self.exchange = exchange
+        self.nextSeq = firstSeq
+    }
+
+    /// Hands out the next sequence number.
+    public func takeSeq() -> UInt32 {
+        defer { nextSeq = nextSeq &+ 1; if nextSeq == 0 { nextSeq = 1 } }
+        return nextSeq
+    }
+
+    /// Sends `message` with NLM_F_ACK and returns the replies that precede the ack.
+    public func request(_ message: NetlinkMessage, operation: String) throws -> [NetlinkMessage] {
+        var m = message
+        m.seq = takeSeq()
+        m.flags |= NetlinkMessage.request | NetlinkMessage.ack
+        try exchange.send([m])
+        var replies: [NetlinkMessage] = []
+        while let datagram = try exchange.receive(wait: true) {
+            for reply in datagram where reply.seq == m.seq {
+                if let err = NetlinkErrorReply(reply) {
+                    if err.errno == 0 { return replies }
+                    throw NetlinkError.kernel(operation: operation, errno: err.errno, message: err.message)
+                }
+                replies.append(reply)
+            }
+        }
+        throw NetlinkError.noReply(operation: operation)
+    }
+
+    /// Runs a dump request; restarts it when the kernel flags the result inconsistent.
+    public func dump(_ message: NetlinkMessage, operation: String) throws -> [NetlinkMessage] {
+        for _ in 0..<max(1, dumpAttempts) {
+            let (messages, interrupted) = try dumpOnce(message, operation: operation)
+            if !interrupted { return messages }
+            redumps += 1
+        }
+        throw NetlinkError.dumpInterrupted(operation: operation, attempts: dumpAttempts)
+    }
+
+    private func dumpOnce(_ message: NetlinkMessage, operation: String) throws -> ([NetlinkMessage], Bool) {
+        var m = message
+        m.seq = takeSeq()
+        m.flags |= NetlinkMessage.request | NetlinkMessage.dump
+        try exchange.send([m])
+        var out: [NetlinkMessage] = []
+        var interrupted = false
+        while let datagram = try exchange.receive(wait: true) {
+            for reply in datagram where reply.seq == m.seq {
+                if reply.flags & NetlinkMessage.dumpInterrupted != 0 { interrupted = true }
+                switch reply.type {
+                case NetlinkMessage.done: return (out, interrupted)
+                case NetlinkMessage.error:
+                    let err = NetlinkErrorReply(reply)
+                    if err?.errno == 0 { return (out, interrupted) }
+                    throw NetlinkError.kernel(operation: operation, errno: err?.errno ?? 0, message: err?.message)
+                case NetlinkMessage.noop: continue
+                default: out.append(reply)
+                }
+            }
+        }
+        throw NetlinkError.noReply(operation: operation)
+    }
+
+    /// Sends `messages` as one datagram, numbering them consecutively, then drains every reply the
+    /// kernel queued while processing it (nfnetlink handles a batch synchronously inside sendmsg).
+    /// Returns the sequence number given to each message (same order) and the error replies.
+    public func sendBatch(_ messages: [NetlinkMessage]) throws -> (seqs: [UInt32], errors: [NetlinkErrorReply]) {
+        var numbered = messages
+        var seqs: [UInt32] = []
+        seqs.reserveCapacity(messages.count)
+        for i in numbered.indices {
+            numbered[i].seq = takeSeq()
+            numbered[i].flags |= NetlinkMessage.request
+            seqs.append(numbered[i].seq)
+        }
+        try exchange.send(numbered)
+        let known = Set(seqs)
+        var errors: [NetlinkErrorReply] = []
+        while let datagram = try exchange.receive(wait: false) {
+            for reply in datagram where known.contains(reply.seq) {
+                if let err = NetlinkErrorReply(reply), err.errno != 0 { errors.append(err) }
+            }
+        }
+        return (seqs, errors)
+    }
+}

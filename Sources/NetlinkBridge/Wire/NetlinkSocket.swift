@@ -1,0 +1,77 @@
+import CNftnl
+import Glibc
+
+/// A NETLINK_NETFILTER socket (libmnl) bound in a network namespace, with large buffers, capped
+/// acks and extended acks. Owns the C socket and closes it on deinit.
+public final class NetlinkSocket: MessageExchange {
+    private let socket: OpaquePointer
+    public let portID: UInt32
+    private var buffer: [UInt8]
+
+    /// Default forced buffer sizes: large batches and dumps of ~100k rules.
+    public static let defaultBufferSize: Int32 = 64 << 20
+
+    /// Opens the socket inside namespace `netns` (a name under /var/run/netns or a path), or in the
+    /// current namespace when nil.
+    public init(netns: String? = nil, bufferSize: Int32 = NetlinkSocket.defaultBufferSize) throws {
+        let opened: OpaquePointer? = try NetworkNamespace.with(netns) {
+            mnl_socket_open2(NETLINK_NETFILTER, Int32(SOCK_CLOEXEC.rawValue))
+        }
+        guard let opened else {
+            throw NetlinkError.system(operation: "socket(NETLINK_NETFILTER)\(netns.map { " in netns \($0)" } ?? "")",
+                                      errno: errno)
+        }
+        socket = opened
+        buffer = [UInt8](repeating: 0, count: 1 << 17)
+        guard mnl_socket_bind(opened, 0, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
+            let e = errno
+            mnl_socket_close(opened)
+            throw NetlinkError.system(operation: "bind netlink socket", errno: e)
+        }
+        portID = mnl_socket_get_portid(opened)
+        try setOption(SOL_SOCKET, SO_SNDBUFFORCE, bufferSize, "SO_SNDBUFFORCE")
+        try setOption(SOL_SOCKET, SO_RCVBUFFORCE, bufferSize, "SO_RCVBUFFORCE")
+        try setOption(SOL_NETLINK, NETLINK_CAP_ACK, 1, "NETLINK_CAP_ACK")
+        try setOption(SOL_NETLINK, NETLINK_EXT_ACK, 1, "NETLINK_EXT_ACK")
+    }
+
+    deinit { mnl_socket_close(socket) }
+
+    private func setOption(_ level: Int32, _ name: Int32, _ value: Int32, _ label: String) throws {
+        var v = value
+        guard setsockopt(mnl_socket_get_fd(socket), level, name, &v, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            throw NetlinkError.system(operation: "setsockopt \(label)", errno: errno)
+        }
+    }
+
+    public func send(_ messages: [NetlinkMessage]) throws {
+        var datagram = [UInt8]()
+        for m in messages { m.appendEncoded(to: &datagram) }
+        let sent = datagram.withUnsafeBytes { mnl_socket_sendto(socket, $0.baseAddress, $0.count) }
+        guard sent == datagram.count else {
+            throw NetlinkError.system(operation: "sendto netlink (\(datagram.count) bytes, \(messages.count) messages)",
+                                      errno: sent < 0 ? errno : EMSGSIZE)
+        }
+    }
+
+    public func receive(wait: Bool) throws -> [NetlinkMessage]? {
+        let fd = mnl_socket_get_fd(socket)
+        while true {
+            // Peek at the size first so a datagram larger than the buffer is never truncated.
+            let size = recv(fd, nil, 0, Int32(MSG_PEEK | MSG_TRUNC) | (wait ? 0 : Int32(MSG_DONTWAIT)))
+            if size < 0 {
+                let e = errno
+                if e == EINTR { continue }
+                if !wait && (e == EAGAIN || e == EWOULDBLOCK) { return nil }
+                throw NetlinkError.system(operation: "recv netlink", errno: e)
+            }
+            if size > buffer.count { buffer = [UInt8](repeating: 0, count: size) }
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw NetlinkError.system(operation: "recv netlink", errno: errno)
+            }
+            return try NetlinkMessage.parseAll(Array(buffer[0..<n]))
+        }
+    }
+}

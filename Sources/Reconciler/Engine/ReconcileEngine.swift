@@ -1,0 +1,120 @@
+/// What one reconcile did.
+public struct ReconcileOutcome: Sendable {
+    /// The plan that was applied (or, for a dry run, would be).
+    public var plan: Plan
+    /// The state the plan was computed against.
+    public var observed: ObservedRuleset
+    /// Whether the live state was re-read (false: the cached state of our last apply was used).
+    public var reread: Bool
+    /// How many times the plan was recomputed after a concurrent change (ERESTART).
+    public var retries: Int
+    /// Whether the plan was committed.
+    public var applied: Bool
+}
+
+/// Why reconciling failed; nothing was applied.
+public enum ReconcileError: Error, CustomStringConvertible {
+    case conflictsExhausted(attempts: Int)
+    case backend(Error)
+    case verifyFailed(Plan)
+
+    public var description: String {
+        switch self {
+        case .conflictsExhausted(let attempts):
+            return "the ruleset kept changing under us: \(attempts) attempts ended in ERESTART; nothing applied"
+        case .backend(let error): return "\(error)"
+        case .verifyFailed(let plan): return "verification failed: live state differs from desired (\(plan.summary))"
+        }
+    }
+}
+
+/// Reads, plans and applies. After a successful apply it keeps the resulting state, so the next
+/// reconcile in the same process skips the full re-read while the generation is still ours.
+public final class ReconcileEngine {
+    public let backend: RulesetBackend
+    public let family: IPFamily
+    public let tables: [TableName]
+    /// Attempts before giving up on repeated concurrent changes.
+    public var maxAttempts = 4
+    private(set) public var cache: ObservedRuleset?
+
+    public init(backend: RulesetBackend, family: IPFamily, tables: [TableName] = [.filter, .nat]) {
+        self.backend = backend
+        self.family = family
+        self.tables = tables
+    }
+
+    /// Forgets the cached state (the next reconcile re-reads everything).
+    public func invalidate() { cache = nil }
+
+    /// Brings the live state to `desired` (or only plans, for a dry run).
+    public func reconcile(_ desired: Ruleset, dryRun: Bool = false) throws(ReconcileError) -> ReconcileOutcome {
+        var retries = 0
+        while true {
+            let (observed, reread) = try current()
+            let plan = Planner.plan(observed: observed, desired: desired)
+            if dryRun || plan.isEmpty {
+                if !dryRun { cache = observed }
+                return ReconcileOutcome(plan: plan, observed: observed, reread: reread, retries: retries, applied: false)
+            }
+            do {
+                try backend.commit(plan)
+            } catch BackendError.generationChanged {
+                cache = nil
+                retries += 1
+                if retries >= maxAttempts { throw .conflictsExhausted(attempts: retries) }
+                continue
+            } catch {
+                cache = nil
+                throw .backend(error)
+            }
+            cache = try refreshed(observed, after: plan)
+            return ReconcileOutcome(plan: plan, observed: observed, reread: reread, retries: retries, applied: true)
+        }
+    }
+
+    /// Re-reads everything and checks that nothing remains to do.
+    public func verify(_ desired: Ruleset) throws(ReconcileError) -> Plan {
+        cache = nil
+        let (observed, _) = try current()
+        let plan = Planner.plan(observed: observed, desired: desired)
+        guard plan.isEmpty else { throw .verifyFailed(plan) }
+        return plan
+    }
+
+    private func current() throws(ReconcileError) -> (ObservedRuleset, Bool) {
+        do {
+            if let cache, let generation = cache.generation, try backend.generation() == generation {
+                return (cache, false)
+            }
+            return (try backend.observe(family: family, tables: tables), true)
+        } catch {
+            throw .backend(error)
+        }
+    }
+
+    /// The state after our commit: the observed state with the touched chains re-read (their new
+    /// rules' handles are the kernel's). Nil when someone else wrote too (next time re-reads all).
+    private func refreshed(_ observed: ObservedRuleset, after plan: Plan) throws(ReconcileError) -> ObservedRuleset? {
+        do {
+            guard let planned = observed.generation, try backend.generation() == planned &+ 1 else { return nil }
+            guard var next = try? PlanSimulator.apply(plan, to: observed) else { return nil }
+            var touched: [ChainRef] = []
+            for operation in plan.operations where !operation.location.chain.isEmpty {
+                let ref = ChainRef(operation.location.table, operation.location.chain)
+                if !touched.contains(ref) { touched.append(ref) }
+            }
+            for (ref, value) in try backend.observe(family: family, chains: touched) {
+                guard let value, var table = next.ruleset[table: ref.table], table[chain: ref.chain] != nil else { continue }
+                table[chain: ref.chain]!.rules = value.rules
+                next.ruleset[table: ref.table] = table
+                next.handles[ref.table, default: [:]][ref.chain] = value.handles
+            }
+            guard try backend.generation() == planned &+ 1 else { return nil }
+            next.generation = planned &+ 1
+            return next
+        } catch {
+            return nil
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/// Where rules live: the kernel (NetlinkBridge's `NetlinkBackend`) or memory (`InMemoryBackend`).
+/// The engine only talks to this seam, so its logic is tested without root.
+public protocol RulesetBackend: AnyObject {
+    /// The current ruleset generation.
+    func generation() throws -> UInt32
+    /// The given tables with rule handles, read consistently at one generation.
+    func observe(family: IPFamily, tables: [TableName]) throws -> ObservedRuleset
+    /// The rules and handles of some chains (nil for a chain that does not exist).
+    func observe(family: IPFamily, chains: [ChainRef]) throws -> [ChainRef: (rules: [Rule], handles: [UInt64])?]
+    /// Commits the plan as one atomic transaction guarded by `plan.generation`.
+    /// Throws `BackendError.generationChanged` when someone else wrote in between.
+    func commit(_ plan: Plan) throws
+}
+
+/// A chain in a table.
+public struct ChainRef: Hashable, Sendable, CustomStringConvertible {
+    public var table: TableName
+    public var chain: String
+    public init(_ table: TableName, _ chain: String) {
+        self.table = table
+        self.chain = chain
+    }
+    public var description: String { "\(table.rawValue)/\(chain)" }
+}
+
+/// Failures a backend reports to the engine.
+public enum BackendError: Error, Equatable, CustomStringConvertible {
+    /// The ruleset changed since the plan's generation; nothing was applied.
+    case generationChanged(planned: UInt32?)
+    /// The transaction was refused; nothing was applied.
+    case rejected(String)
+
+    public var description: String {
+        switch self {
+        case .generationChanged(let planned):
+            return "ruleset changed since generation \(planned.map(String.init) ?? "?"); nothing applied"
+        case .rejected(let reason): return reason
+        }
+    }
+}

@@ -1,0 +1,92 @@
+/// Prints a plan for operators: per table and chain, `-`/`+` lines in canonical
+/// iptables-save form with context, new and stale chains, warnings and a summary.
+public struct PlanRenderer {
+    public var context = 3
+    public var color = false
+
+    public init(context: Int = 3, color: Bool = false) {
+        self.context = context
+        self.color = color
+    }
+
+    /// The diff text; `observed` is what the plan was computed against.
+    public func render(_ plan: Plan, observed: ObservedRuleset) -> String {
+        let after = (try? PlanSimulator.apply(plan, to: observed))?.ruleset
+        var out = ""
+        for (table, chain) in touchedChains(plan) {
+            let old = observed.ruleset[table: table]?[chain: chain]
+            let new = after?[table: table]?[chain: chain]
+            out += header(table, chain, old: old, new: new)
+            out += hunks(old: lines(old, plan.family), new: lines(new, plan.family))
+        }
+        for warning in plan.warnings { out += paint("warning: \(warning)\n", "33") }
+        out += paint(plan.isEmpty ? "nothing to do\n" : "\(plan.summary)\n", "1")
+        return out
+    }
+
+    private func touchedChains(_ plan: Plan) -> [(TableName, String)] {
+        var seen: Set<String> = []
+        var out: [(TableName, String)] = []
+        for operation in plan.operations {
+            let (table, chain) = operation.location
+            guard !chain.isEmpty, seen.insert("\(table.rawValue)/\(chain)").inserted else { continue }
+            out.append((table, chain))
+        }
+        return out.sorted { ($0.0.rawValue, $0.1) < ($1.0.rawValue, $1.1) }
+    }
+
+    private func header(_ table: TableName, _ chain: String, old: Chain?, new: Chain?) -> String {
+        let state = old == nil ? " (new chain)" : new == nil ? " (stale chain deleted)" : ""
+        return paint("--- \(table.rawValue) \(chain)\(state)\n", "1")
+    }
+
+    private func lines(_ chain: Chain?, _ family: IPFamily) -> [String] {
+        guard let chain else { return [] }
+        return chain.rules.map { SaveRenderer.line(chain: chain.name, rule: $0, family: family) }
+    }
+
+    /// Unified-diff hunks between two line lists.
+    private func hunks(old: [String], new: [String]) -> String {
+        let steps = SequenceDiff.steps(old, new)
+        let changed = steps.indices.filter { if case .keep = steps[$0] { return false } else { return true } }
+        guard !changed.isEmpty else { return "" }
+        var groups: [ClosedRange<Int>] = []
+        for index in changed {
+            let range = max(0, index - context)...min(steps.count - 1, index + context)
+            if let last = groups.last, range.lowerBound <= last.upperBound + 1 {
+                groups[groups.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
+            } else {
+                groups.append(range)
+            }
+        }
+        return groups.map { hunk(steps[$0], old: old, new: new) }.joined()
+    }
+
+    private func hunk(_ steps: ArraySlice<SequenceDiff.Step>, old: [String], new: [String]) -> String {
+        var body = "", oldStart: Int?, newStart: Int?, oldCount = 0, newCount = 0
+        for step in steps {
+            switch step {
+            case .keep(let o, let n):
+                oldStart = oldStart ?? o; newStart = newStart ?? n
+                oldCount += 1; newCount += 1
+                body += "  \(old[o])\n"
+            case .delete(let o):
+                oldStart = oldStart ?? o
+                oldCount += 1
+                body += paint("- \(old[o])\n", "31")
+            case .insert(let n):
+                newStart = newStart ?? n
+                newCount += 1
+                body += paint("+ \(new[n])\n", "32")
+            }
+        }
+        let range = "@@ -\((oldStart ?? 0) + 1),\(oldCount) +\((newStart ?? 0) + 1),\(newCount) @@\n"
+        return paint(range, "36") + body
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        guard color else { return text }
+        let trimmed = text.hasSuffix("\n") ? String(text.dropLast()) : text
+        return "\u{1B}[\(code)m\(trimmed)\u{1B}[0m" + (text.hasSuffix("\n") ? "\n" : "")
+    }
+}

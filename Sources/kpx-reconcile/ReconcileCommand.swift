@@ -1,0 +1,101 @@
+import ArgumentParser
+import ClusterSource
+import Foundation
+import NetlinkBridge
+import Reconciler
+
+/// `kpx-reconcile [reconcile]`: brings the live tables to the rules kube-proxy would program for
+/// the given Services and EndpointSlices, with one minimal atomic transaction.
+struct ReconcileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Apply (or, with --dry-run, show) the minimal change from the live rules to kube-proxy's rules.",
+        discussion: "Exit status: 0 in sync or applied, 2 changes pending (--dry-run), 1 error.")
+
+    @Option(name: .customLong("services"), parsing: .upToNextOption,
+            help: "Manifest files: kubectl get svc,endpointslices -A -o yaml|json, multi-document YAML or single objects.")
+    var services: [String]
+
+    @OptionGroup var proxy: ProxySettingsOptions
+
+    @Option(name: .long, help: "The network namespace to program (name under /var/run/netns or a path); default: current.")
+    var netns: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Show the change as a diff; change nothing.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "After applying, re-read the live tables and prove they equal the desired state.")
+    var verify = false
+
+    @Option(name: .long, help: "text or json.")
+    var output: DumpOutput = .text
+
+    @Option(name: .long, help: "auto (on a terminal), always or never.")
+    var color: ColorChoice = .auto
+
+    func run() throws {
+        let desired = try DesiredInput(services: services, proxy: proxy).ruleset()
+        let backend = try NetlinkBackend(netns: netns)
+        let engine = ReconcileEngine(backend: backend, family: desired.family)
+        let started = ContinuousClock.now
+        if !dryRun { try backend.ensureAccountingObjects(for: desired) }
+        let outcome: ReconcileOutcome
+        do { outcome = try engine.reconcile(desired, dryRun: dryRun) } catch { throw CLIError("reconcile: \(error)") }
+        let elapsed = ContinuousClock.now - started
+        try report(outcome, elapsed: elapsed)
+        if verify && !dryRun {
+            do { _ = try engine.verify(desired) } catch { throw CLIError("\(error)") }
+            FileHandle.standardError.write(Data("verified: live tables equal the desired state\n".utf8))
+        }
+        if dryRun && !outcome.plan.isEmpty { throw ExitCode(2) }
+    }
+
+    private func report(_ outcome: ReconcileOutcome, elapsed: Duration) throws {
+        if output == .json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(PlanDocument(outcome.plan)), as: UTF8.self))
+            return
+        }
+        let renderer = PlanRenderer(color: color.enabled)
+        if dryRun {
+            print(renderer.render(outcome.plan, observed: outcome.observed), terminator: "")
+            return
+        }
+        let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        let what = outcome.applied ? "applied \(outcome.plan.summary) in one transaction" : "in sync: nothing to do"
+        print(String(format: "%@ (%.1f ms%@)", what, ms, outcome.retries > 0 ? ", \(outcome.retries) retries after concurrent changes" : ""))
+        for warning in outcome.plan.warnings { print("warning: \(warning)") }
+    }
+}
+
+/// `--color`.
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+
+    var enabled: Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto: return isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        }
+    }
+}
+
+/// Services, EndpointSlices and settings -> the desired ruleset, with input problems on stderr.
+struct DesiredInput {
+    let services: [String]
+    let proxy: ProxySettingsOptions
+
+    func ruleset() throws -> Ruleset {
+        let settings = try proxy.settings()
+        let loaded = ManifestLoader.load(files: services)
+        let (state, issues) = ClusterState.validating(services: loaded.services, slices: loaded.slices)
+        for issue in loaded.issues + issues { FileHandle.standardError.write(Data("kpx-reconcile: \(issue)\n".utf8)) }
+        // A file that cannot be read or parsed must not look like "no services": change nothing.
+        if loaded.issues.contains(where: { $0.severity == .error }) {
+            throw CLIError("input has errors (see above); nothing changed")
+        }
+        return DesiredState.compute(state, settings: settings)
+    }
+}
