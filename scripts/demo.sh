@@ -1,23 +1,37 @@
 #!/usr/bin/env bash
 # The main job on an embedded default: a throwaway network namespace and the bundled example
-# cluster (examples/). Needs root; touches nothing outside the namespace it creates.
+# cluster (examples/, kube-proxy's own TestOverallIPTablesRules cluster). Needs root; touches
+# nothing outside the namespace it creates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
 [ "$(id -u)" = 0 ] || { echo "error: run as root (the demo creates a network namespace)" >&2; exit 1; }
 swift build -c release --product kpx-reconcile >&2
-bin=.build/release/kpx-reconcile
+bin=$PWD/.build/release/kpx-reconcile
 ns=kpx-demo-$$
 ip netns add "$ns"
-trap 'ip netns delete "$ns" 2>/dev/null || true' EXIT
+trap 'ip netns delete "$ns" 2>/dev/null || true; echo; echo "cleanup: namespace $ns deleted"' EXIT
+read -r -a node < examples/node.flags
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
 
-step "1. kube-proxy programs the node (iptables-restore of its rules for examples/cluster.yaml) in namespace $ns"
-ip netns exec "$ns" nfacct add ct_state_invalid_dropped_pkts
-ip netns exec "$ns" nfacct add localhost_nps_accepted_pkts
-ip netns exec "$ns" iptables-restore < examples/kube-proxy-rules.iptables
+step "1. First apply: empty namespace $ns -> the rules kube-proxy would program for examples/cluster.yaml"
+run "$bin" --netns "$ns" --services examples/cluster.yaml "${node[@]}" --verify
 
-step "2. kpx-reconcile reads the live nat table and prints it canonically"
-ip netns exec "$ns" iptables-save -t nat | "$bin" dump --input - --table nat
+step "2. The live nat table, read back over netlink (canonical iptables-save form)"
+"$bin" dump --netns "$ns" --table nat | grep -E '^-A KUBE-(SVC|SEP)-' | head -10; echo "..."
 
-step "done: namespace $ns removed"
+step "3. A pod is rescheduled (ns1/svc1's endpoint 10.180.0.1 -> 10.180.0.11): --dry-run shows the minimal change"
+set +e
+run "$bin" --netns "$ns" --services examples/cluster-endpoint-replaced.yaml "${node[@]}" --dry-run
+echo "(exit status $?: 2 = changes pending)"
+set -e
+
+step "4. Incremental apply: one small transaction"
+run "$bin" --netns "$ns" --services examples/cluster-endpoint-replaced.yaml "${node[@]}" --verify
+
+step "5. Run again: nothing to do"
+run "$bin" --netns "$ns" --services examples/cluster-endpoint-replaced.yaml "${node[@]}"
+
+step "6. iptables-save (the oracle) agrees: the replaced endpoint's rules"
+ip netns exec "$ns" iptables-save -t nat | grep -E '10\.180\.0\.11|10\.180\.0\.1[:/]' || true

@@ -91,7 +91,8 @@ public struct NftBatch: Hashable, Sendable, CustomStringConvertible {
         w.putString(R.chain, spec.chain)
         var flags = NetlinkMessage.create
         if let handle {
-            flags = NetlinkMessage.replace
+            // iptables-nft's RULE_REPLACE: NLM_F_CREATE | NLM_F_REPLACE with the old rule's handle.
+            flags = NetlinkMessage.create | NetlinkMessage.replace
             w.putU64(R.handle, handle)
         } else {
             switch placement {
