@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "NetlinkBridgeTests", dependencies: ["NetlinkBridge", "Reconciler"]),
         .testTarget(name: "ClusterSourceTests", dependencies: ["ClusterSource", "Reconciler"]),
         // Runs the built binary and iptables oracles inside throwaway network namespaces.
-        .testTarget(name: "IntegrationTests", dependencies: ["Reconciler"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Reconciler", "NetlinkBridge", "ClusterSource"]),
     ],
     swiftLanguageModes: [.v6]
 )
