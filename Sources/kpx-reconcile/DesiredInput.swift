@@ -14,7 +14,9 @@ struct DesiredInput: ParsableArguments {
     /// The desired ruleset and every input problem (each also printed to stderr). Invalid
     /// objects are skipped as kube-proxy skips them.
     func load() throws -> (ruleset: Ruleset, fileErrors: Bool, objectErrors: Bool) {
-        let settings = try proxy.settings()
+        // An invalid setting is bad input (exit 1, as documented), not a usage error (64).
+        let settings: ProxySettings
+        do { settings = try proxy.settings() } catch let error as ValidationError { throw CLIError(error.message) }
         let loaded = ManifestLoader.load(files: services)
         let (state, issues) = ClusterState.validating(services: loaded.services, slices: loaded.slices)
         for issue in loaded.issues + issues { FileHandle.standardError.write(Data("kpx-reconcile: \(issue)\n".utf8)) }

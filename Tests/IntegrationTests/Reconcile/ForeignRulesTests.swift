@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import Reconciler
+
+/// Issue 5 "converge from the real dumps with Docker/Calico/flannel rules": each dump in
+/// Tests/Fixtures/real-dumps is loaded into a fresh namespace (ipsets and nfacct objects created
+/// first, as on the node), then kpx-reconcile takes the node over for examples/cluster.yaml.
+/// The dump's own KUBE chains are for another cluster, so they are rewritten or removed; every
+/// other line of iptables-save (all tables, foreign chains, foreign rules in built-in chains)
+/// survives byte for byte.
+@Suite(.enabled(if: NetnsTests.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
+struct ForeignRulesTests {
+    static let dumps = (try? Fixtures.files(in: "real-dumps", suffix: ".iptables")) ?? []
+    static let cluster = Repo.path("examples/cluster.yaml")
+
+    /// Loads a dump as RendererOracleTests does (its canonical rendering; dump 06 is not valid
+    /// restore input as-is). Returns nil when this kernel refuses it.
+    static func load(_ path: String, into namespace: NetworkNamespace) throws -> IPFamily {
+        let family: IPFamily = path.contains("ip6tables") ? .ipv6 : .ipv4
+        let ruleset = try RestoreParser.ruleset(try Fixtures.text(path), family: family).canonicallyOrdered()
+        try KernelObjects.create(for: ruleset, in: namespace)
+        try namespace.check([family == .ipv6 ? "ip6tables-restore" : "iptables-restore"], stdin: SaveRenderer.render(ruleset))
+        return family
+    }
+
+    static func flags(for family: IPFamily) throws -> NodeFlags {
+        if family == .ipv4 { return try NodeFlags.example() }
+        return try NodeFlags(["--hostname-override", "test-node", "--node-ip", "2001:db8::1",
+                              "--cluster-cidr", "fd00:10::/64", "--ip-family", "ipv6"])
+    }
+
+    @Test(arguments: dumps)
+    func foreignRulesSurviveTakeover(path: String) throws {
+        let namespace = try NetworkNamespace()
+        let family = try Self.load(path, into: namespace)
+        let flags = try Self.flags(for: family)
+        let desired = try flags.desired([Self.cluster])
+        let before = try namespace.save(family.rawValue)
+        #expect(LiveState.foreignLines(before).count > 10, "\(path): too few foreign lines to prove anything")
+        let otherFamily: IPFamily = family == .ipv4 ? .ipv6 : .ipv4
+        let otherBefore = try namespace.save(otherFamily.rawValue)
+        let result = try Kpx.reconcile(namespace, [Self.cluster], flags, ["--verify"])
+        #expect(result.status == 0, "\(path): \(result.stdout)\(result.stderr)")
+        let kept = Self.staleButReferenced(try RestoreParser.ruleset(before, family: family), desired: desired)
+        for (table, chain) in kept.tables.flatMap({ t in t.chains.map { (t.name, $0.name) } }) {
+            #expect(result.stdout.contains("warning: stale chain \(table.rawValue)/\(chain) is still referenced"), "\(path)")
+        }
+        var expected = desired
+        for table in kept.tables { for chain in table.chains { expected[table: table.name]?[chain: chain.name] = chain } }
+        try Converged.expect(namespace, equals: expected, foreignBefore: before, path)
+        #expect(try namespace.save(otherFamily.rawValue) == otherBefore, "\(path): the other family changed")
+        try Converged.expectIdle(namespace, [Self.cluster], flags, path)
+    }
+
+    /// Stale per-service chains that a rule we do not own still jumps to (dump 07: an old
+    /// kube-proxy's KUBE-XLB-* chain jumps to a KUBE-SEP-* chain). They must stay, unchanged.
+    static func staleButReferenced(_ live: Ruleset, desired: Ruleset) -> Ruleset {
+        var out = Ruleset(family: live.family)
+        for table in live.tables where table.name == .filter || table.name == .nat {
+            let wanted = Set(desired[table: table.name]?.chains.map(\.name) ?? [])
+            let stale = Set(table.chains.map(\.name).filter { Ownership.isServiceChain($0) && !wanted.contains($0) })
+            let referenced = table.chains.filter { !Ownership.owns(chain: $0.name, in: table.name) }
+                .flatMap(\.rules).compactMap(\.targetChain).filter(stale.contains)
+            let chains = table.chains.filter { referenced.contains($0.name) }
+            if !chains.isEmpty { out.tables.append(Table(name: table.name, chains: chains)) }
+        }
+        return out
+    }
+}
