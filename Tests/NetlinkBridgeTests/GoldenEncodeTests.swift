@@ -20,7 +20,7 @@ struct GoldenEncodeTests {
         let golden = try GoldenFile.load(file)
         for g in golden.rules {
             let rule = try Self.parse(g.save, table: g.table, chain: g.chain, family: g.family)
-            let ours = try RuleEncoder.expressions(rule, family: g.family)
+            let ours = try RuleEncoder.expressions(rule, family: g.family, ipsets: IpsetTable(golden.ipsets))
             let theirs = try NftRule.decodeExpressions(g.exprs)
             #expect(KnownGaps.normalize(ours) == KnownGaps.normalize(theirs), "\(g.save)")
             if KnownGaps.normalize(ours) != KnownGaps.normalize(theirs) {

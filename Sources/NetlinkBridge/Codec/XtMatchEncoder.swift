@@ -45,7 +45,8 @@ enum XtMatchEncoder {
             var b = InfoBlob(size: 40); b.setString(0, name, maxLen: 32)
             return XtExpr(name: "nfacct", revision: 1, info: b.bytes)
         case .unknown(let u): return try unknown(u)
-        case .mark, .limit, .set:
+        case .set(let set): return try XtSetCodec.encode(set)
+        case .mark, .limit:
             throw CodecFailure("match \(match.name) has no xt encoding here")
         }
     }

@@ -35,7 +35,8 @@ public final class NetlinkBackend: RulesetBackend {
                 out[ref] = .some(nil)
                 continue
             }
-            out[ref] = (rules.map { RuleDecoder.decode($0, family: nft) }, rules.map(\.handle))
+            let names = client.ipsetNames(for: rules)
+            out[ref] = (rules.map { RuleDecoder.decode($0, family: nft, ipsetNames: names) }, rules.map(\.handle))
         }
         return out
     }
@@ -48,6 +49,8 @@ public final class NetlinkBackend: RulesetBackend {
         } catch NftError.generationChanged(let planned) {
             throw BackendError.generationChanged(planned: planned)
         } catch let error as NftError {
+            throw BackendError.rejected("\(error)")
+        } catch let error as IpsetError {
             throw BackendError.rejected("\(error)")
         }
     }
