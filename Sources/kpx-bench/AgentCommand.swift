@@ -29,7 +29,12 @@ struct AgentCommand: ParsableCommand {
             for e in (i % 2 == 0 ? forward : backward) { e.apply(to: &tracker) }
             _ = try engine.reconcile(tracker.ruleset)
         }
-        print(Usage.process().maxRSSKB)
+        // VmHWM: this process's own high-water mark (ru_maxrss would include the parent's
+        // RSS, inherited through vfork+exec).
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }?
+            .split(separator: " ").dropFirst().first.flatMap { Int($0) }
+        print(hwm ?? Usage.process().maxRSSKB)
     }
 }
 

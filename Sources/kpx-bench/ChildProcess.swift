@@ -42,9 +42,22 @@ enum ChildProcess {
                            output: out)
     }
 
-    /// `ip netns exec NS argv...`
+    /// `ip netns exec NS argv...`, under GNU time when installed for the command's own peak RSS:
+    /// a child spawned straight from this process inherits our RSS high-water mark through
+    /// vfork+exec, so its wait4 ru_maxrss is not its own.
     static func inNamespace(_ ns: String, _ argv: [String], stdinPath: String? = nil, captureOutput: Bool = false) throws -> ChildResult {
-        try run(["ip", "netns", "exec", ns] + argv, stdinPath: stdinPath, captureOutput: captureOutput)
+        let command = ["ip", "netns", "exec", ns] + argv
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/time") else {
+            var r = try run(command, stdinPath: stdinPath, captureOutput: captureOutput)
+            r.sample.maxRSSKB = nil
+            return r
+        }
+        let rssPath = NSTemporaryDirectory() + "kpxb-rss-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { unlink(rssPath) }
+        var r = try run(["/usr/bin/time", "-f", "%M", "-o", rssPath] + command, stdinPath: stdinPath, captureOutput: captureOutput)
+        r.sample.maxRSSKB = (try? String(contentsOfFile: rssPath, encoding: .utf8))
+            .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        return r
     }
 }
 
