@@ -32,6 +32,13 @@ let package = Package(
                 "Reconciler", "NetlinkBridge", "ClusterSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // End-to-end benchmarks against iptables-restore in throwaway namespaces (root; not run by tests).
+        .executableTarget(
+            name: "kpx-bench",
+            dependencies: [
+                "Reconciler", "NetlinkBridge", "ClusterSource",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler"]),
         .testTarget(name: "NetlinkBridgeTests", dependencies: ["NetlinkBridge", "Reconciler"]),
         .testTarget(name: "ClusterSourceTests", dependencies: ["ClusterSource", "Reconciler"]),
