@@ -32,11 +32,18 @@ let package = Package(
                 "Reconciler", "NetlinkBridge", "ClusterSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // End-to-end benchmarks against iptables-restore in throwaway namespaces (root; not run by tests).
+        .executableTarget(
+            name: "kpx-bench",
+            dependencies: [
+                "Reconciler", "NetlinkBridge", "ClusterSource",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler"]),
         .testTarget(name: "NetlinkBridgeTests", dependencies: ["NetlinkBridge", "Reconciler"]),
         .testTarget(name: "ClusterSourceTests", dependencies: ["ClusterSource", "Reconciler"]),
         // Runs the built binary and iptables oracles inside throwaway network namespaces.
-        .testTarget(name: "IntegrationTests", dependencies: ["Reconciler", "ClusterSource"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Reconciler", "NetlinkBridge", "ClusterSource"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h> /* before any linux/ header: libc-compat.h then skips linux/in.h, in6.h */
 #include <errno.h>
+#include <string.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/table.h>
 #include <libnftnl/chain.h>
@@ -18,6 +19,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nf_tables_compat.h>
+#include <linux/netfilter/ipset/ip_set.h>
 
 /* setns(2) is declared by <sched.h> only under _GNU_SOURCE. */
 extern int setns(int fd, int nstype);
@@ -35,6 +37,43 @@ static inline struct nlmsghdr *kpx_nftnl_rule_nlmsg_build_hdr(char *buf, uint16_
                                                              uint16_t flags, uint32_t seq) {
     return nftnl_nlmsg_build_hdr(buf, cmd, family, flags, seq);
 }
+
+/* ipset's getsockopt protocol (SO_IP_SET on a raw IPv4 socket, linux/netfilter/ipset/ip_set.h):
+ * each returns 0 or -errno. The socket must have been opened in the namespace whose sets we mean. */
+static inline int kpx_ipset_version(int fd, unsigned int *version) {
+    struct ip_set_req_version req = { .op = IP_SET_OP_VERSION };
+    socklen_t size = sizeof(req);
+    if (getsockopt(fd, SOL_IP, SO_IP_SET, &req, &size) != 0) return -errno;
+    if (size != sizeof(req)) return -EPROTO;
+    *version = req.version;
+    return 0;
+}
+
+/* IP_SET_OP_GET_BYINDEX: `name` (IPSET_MAXNAMELEN bytes) gets the set's name, "" when none. */
+static inline int kpx_ipset_name_by_index(int fd, unsigned int version, uint16_t index, char *name) {
+    struct ip_set_req_get_set req = { .op = IP_SET_OP_GET_BYINDEX, .version = version };
+    socklen_t size = sizeof(req);
+    req.set.index = index;
+    if (getsockopt(fd, SOL_IP, SO_IP_SET, &req, &size) != 0) return -errno;
+    if (size != sizeof(req)) return -EPROTO;
+    memcpy(name, req.set.name, IPSET_MAXNAMELEN);
+    name[IPSET_MAXNAMELEN - 1] = 0;
+    return 0;
+}
+
+/* IP_SET_OP_GET_BYNAME: `index` gets the set's index, IPSET_INVALID_ID when none. */
+static inline int kpx_ipset_index_by_name(int fd, unsigned int version, const char *name, uint16_t *index) {
+    struct ip_set_req_get_set req = { .op = IP_SET_OP_GET_BYNAME, .version = version };
+    socklen_t size = sizeof(req);
+    strncpy(req.set.name, name, IPSET_MAXNAMELEN - 1);
+    if (getsockopt(fd, SOL_IP, SO_IP_SET, &req, &size) != 0) return -errno;
+    if (size != sizeof(req)) return -EPROTO;
+    *index = req.set.index;
+    return 0;
+}
+
+static inline int kpx_ipset_maxnamelen(void) { return IPSET_MAXNAMELEN; }
+static inline int kpx_ipset_invalid_id(void) { return IPSET_INVALID_ID; }
 
 /* errno as a function (thread-local access from Swift). */
 static inline int kpx_errno(void) { return errno; }

@@ -12,11 +12,7 @@ struct ReconcileCommand: ParsableCommand {
         abstract: "Apply (or, with --dry-run, show) the minimal change from the live rules to kube-proxy's rules.",
         discussion: "Exit status: 0 in sync or applied, 2 changes pending (--dry-run), 1 error.")
 
-    @Option(name: .customLong("services"), parsing: .upToNextOption,
-            help: "Manifest files: kubectl get svc,endpointslices -A -o yaml|json, multi-document YAML or single objects.")
-    var services: [String]
-
-    @OptionGroup var proxy: ProxySettingsOptions
+    @OptionGroup var input: DesiredInput
 
     @Option(name: .long, help: "The network namespace to program (name under /var/run/netns or a path); default: current.")
     var netns: String?
@@ -34,7 +30,7 @@ struct ReconcileCommand: ParsableCommand {
     var color: ColorChoice = .auto
 
     func run() throws {
-        let desired = try DesiredInput(services: services, proxy: proxy).ruleset()
+        let desired = try input.ruleset()
         let backend = try NetlinkBackend(netns: netns)
         let engine = ReconcileEngine(backend: backend, family: desired.family)
         let started = ContinuousClock.now
@@ -79,25 +75,5 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
         case .never: return false
         case .auto: return isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         }
-    }
-}
-
-/// Services, EndpointSlices and settings -> the desired ruleset, with input problems on stderr.
-struct DesiredInput {
-    let services: [String]
-    let proxy: ProxySettingsOptions
-
-    func ruleset() throws -> Ruleset {
-        // An invalid setting is bad input (exit 1, as documented), not a usage error (64).
-        let settings: ProxySettings
-        do { settings = try proxy.settings() } catch let error as ValidationError { throw CLIError(error.message) }
-        let loaded = ManifestLoader.load(files: services)
-        let (state, issues) = ClusterState.validating(services: loaded.services, slices: loaded.slices)
-        for issue in loaded.issues + issues { FileHandle.standardError.write(Data("kpx-reconcile: \(issue)\n".utf8)) }
-        // A file that cannot be read or parsed must not look like "no services": change nothing.
-        if loaded.issues.contains(where: { $0.severity == .error }) {
-            throw CLIError("input has errors (see above); nothing changed")
-        }
-        return DesiredState.compute(state, settings: settings)
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 import NetlinkBridge
 import Reconciler
 
-/// `kpx-reconcile restore`: loads iptables-restore text through netlink in one atomic transaction.
+/// `kpx-reconcile restore`: loads iptables-restore text through netlink as the minimal change
+/// from the live tables, in one atomic transaction.
 struct RestoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
@@ -21,8 +22,11 @@ struct RestoreCommand: ParsableCommand {
     @Option(name: .long, help: "Read this file instead of standard input ('-' = standard input).")
     var input: String = "-"
 
-    @Flag(name: .long, help: "Print the planned transaction instead of committing it.")
+    @Flag(name: .customLong("dry-run"), help: "Show the change as a diff instead of committing it (exit 2 when changes are pending).")
     var dryRun = false
+
+    @Option(name: .long, help: "auto (on a terminal), always or never.")
+    var color: ColorChoice = .auto
 
     /// How often a transaction is replanned when the ruleset changed underneath (ERESTART).
     static let attempts = 3
@@ -39,11 +43,16 @@ struct RestoreCommand: ParsableCommand {
             for attempt in 1...Self.attempts {
                 let names = script.tables.map(\.name)
                 let current = try TableReader.read(client, family: family, only: names)
-                var batch = try RestorePlanner.plan(script, current: current, noflush: noflush)
-                if batch.generation == nil { batch.generation = try client.generation() }
-                if dryRun { print(batch.description); return }
+                var (plan, observed) = try RestorePlanner.minimalPlan(script, current: current, noflush: noflush)
+                if dryRun {
+                    print(PlanRenderer(color: color.enabled).render(plan, observed: observed), terminator: "")
+                    if !plan.isEmpty { throw ExitCode(2) }
+                    return
+                }
+                if plan.generation == nil { plan.generation = try client.generation() }
                 do {
-                    try client.commit(batch)
+                    try client.commit(try PlanTranslator.batch(plan))
+                    print("restored: \(plan.summary) in one transaction")
                     return
                 } catch NftError.generationChanged where attempt < Self.attempts {
                     continue

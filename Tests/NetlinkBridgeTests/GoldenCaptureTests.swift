@@ -26,6 +26,7 @@ struct GoldenCaptureTests {
         let client = try NftClient(netns: ns.name)
         for name in Self.nfacctObjects { try Nfacct.ensure(name, connection: client.connection) }
         let tool = family == .ipv6 ? "ip6tables" : "iptables"
+        try TestIpsets.create(for: input, family: family, in: ns)
         try ns.exec(["\(tool)-restore"], input: input) as String
         let version = try ns.exec([tool, "--version"]) as String
         let kernel = try TestNetns.run(["uname", "-r"])
@@ -38,6 +39,12 @@ struct GoldenCaptureTests {
         family \(family == .ipv6 ? "ipv6" : "ipv4")
 
         """
+        let sets = TestIpsets.referenced(in: input)
+        if !sets.isEmpty {
+            out += "# ipset INDEX NAME: the sets `-m set` refers to, created with `ipset create` before the restore\n"
+            let lookup = try IpsetSocket(netns: ns.name)
+            for (name, _) in sets { out += "ipset \(try #require(try lookup.index(name: name))) \(name)\n" }
+        }
         let tables = input.split(separator: "\n").filter { $0.hasPrefix("*") }.map { String($0.dropFirst()) }
         for table in tables {
             out += "table \(table)\n"

@@ -11,7 +11,7 @@ struct GoldenDecodeTests {
         for g in golden.rules {
             let raw = NftRule(table: g.table, chain: g.chain, expressions: try NftRule.decodeExpressions(g.exprs),
                               rawExpressions: g.exprs)
-            let rule = RuleDecoder.decode(raw, family: g.family)
+            let rule = RuleDecoder.decode(raw, family: g.family, ipsetNames: golden.ipsets)
             let text = SaveRenderer.line(chain: g.chain, rule: rule, family: g.family.ipFamily)
             #expect(text == g.save)
         }

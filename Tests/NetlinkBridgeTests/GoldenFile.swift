@@ -6,6 +6,7 @@ import Foundation
 ///
 /// Format (one record per line, `#` lines are provenance):
 ///   family ipv4|ipv6
+///   ipset INDEX NAME   (the namespace's ipsets that `-m set` blobs refer to by index)
 ///   table NAME
 ///   chain NAME [base HOOK PRIO TYPE POLICY]
 ///   rule CHAIN HANDLE
@@ -24,6 +25,7 @@ struct GoldenFile {
     var name: String
     var rules: [Rule] = []
     var chains: [ChainLine] = []
+    var ipsets: [UInt16: String] = [:]
 
     static var directory: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -45,6 +47,9 @@ struct GoldenFile {
             switch key {
             case "family": family = rest == "ipv6" ? .ipv6 : .ipv4
             case "table": table = rest
+            case "ipset":
+                let parts = rest.split(separator: " ")
+                if parts.count == 2, let index = UInt16(parts[0]) { g.ipsets[index] = String(parts[1]) }
             case "chain": g.chains.append(ChainLine(family: family, table: table, line: rest))
             case "rule": chain = String(rest.split(separator: " ")[0])
             case "save": save = rest

@@ -98,4 +98,18 @@ struct LiveWriteTests {
     static func strip(_ save: String) -> String {
         save.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n")
     }
+
+    @Test func replaceRuleKeepsItsPosition() throws {
+        let ns = try TestNetns()
+        try ns.exec(["iptables-restore"], input: Self.base) as String
+        let client = try NftClient(netns: ns.name)
+        try client.commit(NftBatch(family: .ipv4, operations: [
+            .addChain(table: "nat", chain: "A"), .addChain(table: "nat", chain: "B"),
+            .addRule(Self.jump("KUBE-SERVICES", to: "A"), .append), .addRule(Self.jump("KUBE-SERVICES", to: "A"), .append),
+        ]))
+        let handles = try client.rules(family: .ipv4, table: "nat", chain: "KUBE-SERVICES").map(\.handle)
+        try client.commit(NftBatch(family: .ipv4, operations: [.replaceRule(Self.jump("KUBE-SERVICES", to: "B"), handle: handles[0])]))
+        let saved: String = try ns.exec(["iptables-save", "-t", "nat"])
+        #expect(saved.contains("-A KUBE-SERVICES -j B\n-A KUBE-SERVICES -j A\n"))
+    }
 }

@@ -15,7 +15,16 @@ final class TestNetns {
         try TestNetns.run(["ip", "netns", "add", name])
     }
 
-    deinit { _ = try? TestNetns.run(["ip", "netns", "delete", name]) }
+    /// Deletes the namespace; retried because concurrent `ip netns add/delete` can race on the
+    /// shared /var/run/netns mount.
+    deinit {
+        for attempt in 0..<10 {
+            if let r = try? TestNetns.runStatus(["ip", "netns", "delete", name]), r.status == 0 { return }
+            if !FileManager.default.fileExists(atPath: "/var/run/netns/\(name)") { return }
+            usleep(useconds_t(20_000 * (attempt + 1)))
+        }
+        print("warning: could not delete netns \(name)")
+    }
 
     /// Runs `argv` inside the namespace; returns stdout. Throws with stderr on failure.
     @discardableResult

@@ -4,9 +4,11 @@ import Reconciler
 /// `nft_rule_to_iptables_command_state`. A rule with anything not understood exactly becomes an
 /// opaque rule keeping its raw expression bytes.
 public enum RuleDecoder {
-    public static func decode(_ rule: NftRule, family: NftFamily) -> Rule {
+    /// `ipsetNames` maps the kernel set indices of `-m set` matches to names (see
+    /// `NftClient.ipsetNames`); a set match whose index is not in it makes the rule opaque.
+    public static func decode(_ rule: NftRule, family: NftFamily, ipsetNames: [UInt16: String] = [:]) -> Rule {
         do {
-            var state = DecodeState(family: family)
+            var state = DecodeState(family: family, ipsetNames: ipsetNames)
             for e in rule.expressions { try state.consume(e) }
             try state.finish()
             return state.rule
@@ -25,6 +27,7 @@ enum RegisterContent {
 
 struct DecodeState {
     let family: NftFamily
+    let ipsetNames: [UInt16: String]
     var rule = Rule()
     var registers: [UInt32: RegisterContent] = [:]
     /// Index in `rule.matches` of the tcp/udp match built from native port expressions.
@@ -32,7 +35,7 @@ struct DecodeState {
     var sawCounter = false
     var done = false
 
-    init(family: NftFamily) { self.family = family }
+    init(family: NftFamily, ipsetNames: [UInt16: String] = [:]) { self.family = family; self.ipsetNames = ipsetNames }
 
     mutating func consume(_ e: RawExpression) throws {
         guard !done else { throw CodecFailure("expression \(e.name) after the verdict") }
@@ -55,6 +58,7 @@ struct DecodeState {
             guard case .verdict(let v) = i.data, i.dreg == 0 else { throw CodecFailure("immediate data") }
             rule.target = try target(v)
             done = true
+        case .match(let x) where x.extensionName == "set": rule.matches.append(try XtSetCodec.decode(x, ipsetNames: ipsetNames))
         case .match(let x): rule.matches.append(try XtMatchDecoder.decode(x, family: family))
         case .target(let x):
             rule.target = try XtTargetDecoder.decode(x, family: family)

@@ -9,14 +9,28 @@ public enum RuleEncoder {
     }
 
     /// The rule as a spec for `NftBatch`; throws for opaque rules and anything we cannot write exactly.
+    /// `-m set` indices stay unbound in `ipsets` until the client commits the batch.
     public static func spec(_ rule: Rule, table: String, chain: String, family: NftFamily,
                             label: String? = nil) throws -> NftRuleSpec {
-        NftRuleSpec(table: table, chain: chain, expressions: try expressions(rule, family: family),
-                    compatProto: UInt32(rule.proto?.number ?? 0), compatInverted: rule.proto?.negated ?? false,
-                    label: label)
+        let (exprs, ipsets) = try encode(rule, family: family)
+        return NftRuleSpec(table: table, chain: chain, expressions: exprs,
+                           compatProto: UInt32(rule.proto?.number ?? 0), compatInverted: rule.proto?.negated ?? false,
+                           label: label, ipsets: ipsets)
     }
 
-    public static func expressions(_ rule: Rule, family: NftFamily) throws -> [RawExpression] {
+    /// The rule's expressions; `-m set` matches are bound through `ipsets` (required when the rule has any).
+    public static func expressions(_ rule: Rule, family: NftFamily, ipsets: (any IpsetLookup)? = nil) throws -> [RawExpression] {
+        let (exprs, bindings) = try encode(rule, family: family)
+        guard !bindings.isEmpty else { return exprs }
+        guard let ipsets else { throw Failure(description: "-m set needs an ipset lookup to bind set indices") }
+        do {
+            return try NftRuleSpec(table: "", chain: "", expressions: exprs, ipsets: bindings).bindingIpsets(ipsets).expressions
+        } catch let error as IpsetError {
+            throw Failure(description: error.description)
+        }
+    }
+
+    static func encode(_ rule: Rule, family: NftFamily) throws -> ([RawExpression], [IpsetBinding]) {
         do {
             guard rule.opaque == nil else { throw CodecFailure("opaque rule") }
             var out: [RawExpression] = []
@@ -34,10 +48,14 @@ public enum RuleEncoder {
                         .bitwise(BitwiseExpr(mask: [0x1f, 0xff])),
                         .cmp(CmpExpr(op: f.negated ? CmpExpr.Op.eq : CmpExpr.Op.neq, data: [0, 0]))]
             }
-            for m in rule.matches { out += try match(m, rule: rule, family: family) }
+            var ipsets: [IpsetBinding] = []
+            for m in rule.matches {
+                if case .set(let s) = m { ipsets.append(IpsetBinding(expression: out.count, setName: s.setName)) }
+                out += try match(m, rule: rule, family: family)
+            }
             out.append(.counter(CounterExpr()))
             if let t = rule.target { out.append(try XtTargetEncoder.encode(t, family: family)) }
-            return out
+            return (out, ipsets)
         } catch let failure as CodecFailure {
             throw Failure(description: failure.description)
         }

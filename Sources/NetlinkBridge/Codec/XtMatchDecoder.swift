@@ -21,6 +21,7 @@ enum XtMatchDecoder {
         case ("physdev", 0): return try physdev(b)
         case ("nfacct", 1): return .nfacct(b.string(0, 32))
         case ("owner", 1): return try owner(b)
+        case ("rpfilter", 0): return try rpfilter(b)
         default: throw CodecFailure("xt match \(x.extensionName) rev \(x.revision)")
         }
     }
@@ -177,5 +178,15 @@ enum XtMatchDecoder {
         }
         guard match & ~3 == 0, !words.isEmpty else { throw CodecFailure("owner options \(match)") }
         return .unknown(UnknownExtension(name: "owner", options: words.joined(separator: " ")))
+    }
+
+    /// xt_rpfilter_info: flags (loose 1, validmark 2, accept-local 4, invert 8), kept as text.
+    static let rpfilterOptions: [(String, UInt8)] = [("--loose", 1), ("--validmark", 2), ("--accept-local", 4), ("--invert", 8)]
+
+    static func rpfilter(_ b: InfoBlob) throws -> Match {
+        let flags = b.u8(0)
+        guard flags & ~0xf == 0 else { throw CodecFailure("rpfilter flags \(flags)") }
+        let words = rpfilterOptions.filter { flags & $0.1 != 0 }.map(\.0)
+        return .unknown(UnknownExtension(name: "rpfilter", options: words.joined(separator: " ")))
     }
 }

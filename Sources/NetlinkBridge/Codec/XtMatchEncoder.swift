@@ -45,7 +45,8 @@ enum XtMatchEncoder {
             var b = InfoBlob(size: 40); b.setString(0, name, maxLen: 32)
             return XtExpr(name: "nfacct", revision: 1, info: b.bytes)
         case .unknown(let u): return try unknown(u)
-        case .mark, .limit, .set:
+        case .set(let set): return try XtSetCodec.encode(set)
+        case .mark, .limit:
             throw CodecFailure("match \(match.name) has no xt encoding here")
         }
     }
@@ -78,7 +79,10 @@ enum XtMatchEncoder {
         b.setU8(9, r.negated ? 1 : 0)
         b.setString(10, r.name, maxLen: 200)
         b.setU8(210, r.destination ? 1 : 0)
-        let mask = r.mask?.bytes ?? [UInt8](repeating: 0xff, count: family == .ipv4 ? 4 : 16)
+        // Without --mask libxt_recent memsets the whole 16-byte mask to 0xff (kube-proxy's form);
+        // an explicit IPv4 `--mask 255.255.255.255` stores only 4 bytes. The AST cannot tell the
+        // two apart (both print the same), so nil is written in kube-proxy's form.
+        let mask = r.mask?.bytes ?? [UInt8](repeating: 0xff, count: 16)
         b.put(212, mask)
         return XtExpr(name: "recent", revision: 1, info: b.bytes)
     }
@@ -155,7 +159,7 @@ enum XtMatchEncoder {
         return XtExpr(name: "physdev", revision: 0, info: b.bytes)
     }
 
-    /// Untyped matches we can still write exactly: simple owner uid/gid.
+    /// Untyped matches we can still write exactly: simple owner uid/gid, rpfilter.
     static func unknown(_ u: UnknownExtension) throws -> XtExpr {
         let words = u.options.split(separator: " ").map(String.init)
         switch u.name {
@@ -174,6 +178,16 @@ enum XtMatchEncoder {
             }
             b.setU8(16, match); b.setU8(17, invert)
             return XtExpr(name: "owner", revision: 1, info: b.bytes)
+        case "rpfilter":
+            var flags: UInt8 = 0
+            for w in words {
+                guard let bit = XtMatchDecoder.rpfilterOptions.first(where: { $0.0 == w })?.1 else {
+                    throw CodecFailure("rpfilter option \(w)")
+                }
+                flags |= bit
+            }
+            var b = InfoBlob(size: 8); b.setU8(0, flags)
+            return XtExpr(name: "rpfilter", revision: 0, info: b.bytes)
         default: throw CodecFailure("untyped match \(u.name)")
         }
     }

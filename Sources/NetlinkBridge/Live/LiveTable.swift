@@ -26,7 +26,7 @@ public struct LiveTable: Hashable, Sendable {
             let policy: Policy? = c.hook == nil ? nil : (c.policy == 0 ? .drop : .accept)
             chains.append(Chain(name: c.name, policy: policy,
                                 counters: c.hook == nil ? .zero : Counters(packets: c.packets, bytes: c.bytes),
-                                rules: rules.map { RuleDecoder.decode($0, family: snapshot.family) }))
+                                rules: rules.map { RuleDecoder.decode($0, family: snapshot.family, ipsetNames: snapshot.ipsetNames) }))
         }
         table = Table(name: name, chains: chains).canonicallyOrdered()
         self.handles = handles

@@ -35,7 +35,8 @@ public final class NetlinkBackend: RulesetBackend {
                 out[ref] = .some(nil)
                 continue
             }
-            out[ref] = (rules.map { RuleDecoder.decode($0, family: nft) }, rules.map(\.handle))
+            let names = client.ipsetNames(for: rules)
+            out[ref] = (rules.map { RuleDecoder.decode($0, family: nft, ipsetNames: names) }, rules.map(\.handle))
         }
         return out
     }
@@ -48,6 +49,8 @@ public final class NetlinkBackend: RulesetBackend {
         } catch NftError.generationChanged(let planned) {
             throw BackendError.generationChanged(planned: planned)
         } catch let error as NftError {
+            throw BackendError.rejected("\(error)")
+        } catch let error as IpsetError {
             throw BackendError.rejected("\(error)")
         }
     }
@@ -90,12 +93,14 @@ public enum PlanTranslator {
             batch.append(.flushChain(table: table.rawValue, chain: chain))
         case .deleteChain(let table, let chain):
             batch.append(.deleteChain(table: table.rawValue, chain: chain))
+        case .setPolicy(let table, let chain, let policy):
+            batch.append(try baseChain(table, chain, policy: policy == .drop ? 0 : 1))
         }
     }
 
-    static func baseChain(_ table: TableName, _ chain: String) throws -> NftOperation {
+    static func baseChain(_ table: TableName, _ chain: String, policy: UInt32 = 1) throws -> NftOperation {
         guard let hook = BuiltinChains.hook(table: table, chain: chain) else { throw NftError.notFound("built-in chain \(table.rawValue)/\(chain)") }
-        return .addBaseChain(table: table.rawValue, chain: chain, hook: hook, policy: 1)
+        return .addBaseChain(table: table.rawValue, chain: chain, hook: hook, policy: policy)
     }
 }
 

@@ -1,3 +1,5 @@
+import Glibc
+
 /// An atomic nf_tables transaction: operations in order, optionally guarded by the ruleset
 /// generation they were planned against (NFNL_BATCH_GENID).
 public struct NftBatch: Hashable, Sendable, CustomStringConvertible {
@@ -10,6 +12,36 @@ public struct NftBatch: Hashable, Sendable, CustomStringConvertible {
     }
 
     public mutating func append(_ op: NftOperation) { operations.append(op) }
+
+    /// True when some rule still has an unbound `-m set` index.
+    public var needsIpsets: Bool {
+        operations.contains { op in
+            switch op {
+            case .addRule(let spec, _), .replaceRule(let spec, _): return !spec.ipsets.isEmpty
+            default: return false
+            }
+        }
+    }
+
+    /// The batch with every set match bound through `lookup`. A set that does not exist is
+    /// reported as the kernel would (ENOENT) against the operation that names it.
+    public func bindingIpsets(_ lookup: any IpsetLookup) throws -> NftBatch {
+        var out = self
+        for (i, op) in operations.enumerated() {
+            do {
+                switch op {
+                case .addRule(let spec, let placement) where !spec.ipsets.isEmpty:
+                    out.operations[i] = .addRule(try spec.bindingIpsets(lookup), placement)
+                case .replaceRule(let spec, let handle) where !spec.ipsets.isEmpty:
+                    out.operations[i] = .replaceRule(try spec.bindingIpsets(lookup), handle: handle)
+                default: continue
+                }
+            } catch let error as IpsetError {
+                throw NftError.rejected(operation: op, index: i, errno: ENOENT, message: error.description)
+            }
+        }
+        return out
+    }
 
     public var description: String {
         (["batch \(family.tableFamilyName)" + (generation.map { " genid \($0)" } ?? "")]
@@ -91,7 +123,8 @@ public struct NftBatch: Hashable, Sendable, CustomStringConvertible {
         w.putString(R.chain, spec.chain)
         var flags = NetlinkMessage.create
         if let handle {
-            flags = NetlinkMessage.replace
+            // iptables-nft's RULE_REPLACE: NLM_F_CREATE | NLM_F_REPLACE with the old rule's handle.
+            flags = NetlinkMessage.create | NetlinkMessage.replace
             w.putU64(R.handle, handle)
         } else {
             switch placement {

@@ -1,13 +1,37 @@
+import Glibc
+
 /// Reads and writes nf_tables over one netlink connection: generation, tables, chains, rules
 /// (chain by chain), and atomic batches with per-operation error mapping.
 public final class NftClient {
     public let connection: NetlinkConnection
+    /// Resolves `-m set` indices and names in the client's namespace (nil: rules with set
+    /// matches read as opaque and cannot be written).
+    public let ipsets: (any IpsetLookup)?
 
-    public init(exchange: MessageExchange) { connection = NetlinkConnection(exchange: exchange) }
+    public init(exchange: MessageExchange, ipsets: (any IpsetLookup)? = nil) {
+        connection = NetlinkConnection(exchange: exchange)
+        self.ipsets = ipsets
+    }
 
-    /// A client on a real socket inside network namespace `netns` (nil = current).
+    /// A client on a real socket inside network namespace `netns` (nil = current), with an
+    /// ipset socket opened in the same namespace.
     public convenience init(netns: String?) throws {
-        self.init(exchange: try NetlinkSocket(netns: netns))
+        self.init(exchange: try NetlinkSocket(netns: netns), ipsets: try IpsetSocket(netns: netns))
+    }
+
+    /// Names of the sets that the `-m set` matches of `rules` refer to, by index. Indices the
+    /// namespace does not know (or no lookup) are left out: those rules then read as opaque.
+    public func ipsetNames(for rules: some Sequence<NftRule>) -> [UInt16: String] {
+        guard let ipsets else { return [:] }
+        var names: [UInt16: String] = [:]
+        var missing: Set<UInt16> = []
+        for rule in rules {
+            for case .match(let x) in rule.expressions {
+                guard let index = XtSetCodec.index(of: x), names[index] == nil, !missing.contains(index) else { continue }
+                if let name = try? ipsets.name(index: index) { names[index] = name } else { missing.insert(index) }
+            }
+        }
+        return names
     }
 
     /// The current ruleset generation (NFT_MSG_GETGEN).
@@ -57,7 +81,8 @@ public final class NftClient {
             var rules: [String: [NftRule]] = [:]
             for c in chains { rules[c.name] = try self.rules(family: family, table: table, chain: c.name) }
             if try generation() == before {
-                return NftTableSnapshot(family: family, table: table, generation: before, chains: chains, rules: rules)
+                return NftTableSnapshot(family: family, table: table, generation: before, chains: chains, rules: rules,
+                                        ipsetNames: ipsetNames(for: rules.values.joined()))
             }
             connection.noteRedump()
         }
@@ -67,6 +92,14 @@ public final class NftClient {
     /// Commits `batch` atomically. Throws `.generationChanged` on ERESTART and `.rejected` naming
     /// the first operation the kernel refused; in both cases nothing was applied.
     public func commit(_ batch: NftBatch) throws {
+        var batch = batch
+        if batch.needsIpsets {
+            guard let ipsets else {
+                throw NftError.rejected(operation: nil, index: nil, errno: ENOENT,
+                                        message: IpsetError.unavailable("client has no ipset lookup").description)
+            }
+            batch = try batch.bindingIpsets(ipsets)
+        }
         let messages = batch.messages()
         let (seqs, errors) = try connection.sendBatch(messages)
         guard let first = errors.first else { return }
@@ -90,4 +123,6 @@ public struct NftTableSnapshot: Hashable, Sendable {
     public var generation: UInt32
     public var chains: [NftChain]
     public var rules: [String: [NftRule]]
+    /// Names of the ipsets the rules' `-m set` matches refer to, by kernel index.
+    public var ipsetNames: [UInt16: String] = [:]
 }

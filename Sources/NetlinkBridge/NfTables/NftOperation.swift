@@ -10,11 +10,21 @@ public enum RulePlacement: Hashable, Sendable {
     case before(handle: UInt64)
 }
 
+/// An `-m set` match of an encoded rule whose kernel set index is bound at commit time, in the
+/// namespace the rule is written to (`expression` indexes `NftRuleSpec.expressions`).
+public struct IpsetBinding: Hashable, Sendable {
+    public var expression: Int
+    public var setName: String
+    public init(expression: Int, setName: String) { self.expression = expression; self.setName = setName }
+}
+
 /// A rule to write: its chain, expressions, and the NFTA_RULE_COMPAT protocol iptables-nft sets.
 public struct NftRuleSpec: Hashable, Sendable {
     public var table: String
     public var chain: String
     public var expressions: [RawExpression]
+    /// Set matches whose index is still unbound (IPSET_INVALID_ID in the blob).
+    public var ipsets: [IpsetBinding]
     /// `-p` protocol number (0 = none) and whether it was negated; nil omits NFTA_RULE_COMPAT.
     public var compatProto: UInt32?
     public var compatInverted: Bool
@@ -22,9 +32,24 @@ public struct NftRuleSpec: Hashable, Sendable {
     public var label: String?
 
     public init(table: String, chain: String, expressions: [RawExpression], compatProto: UInt32? = 0,
-                compatInverted: Bool = false, label: String? = nil) {
+                compatInverted: Bool = false, label: String? = nil, ipsets: [IpsetBinding] = []) {
         self.table = table; self.chain = chain; self.expressions = expressions
         self.compatProto = compatProto; self.compatInverted = compatInverted; self.label = label
+        self.ipsets = ipsets
+    }
+
+    /// The spec with every set match bound to its index in `lookup`'s namespace.
+    public func bindingIpsets(_ lookup: any IpsetLookup) throws -> NftRuleSpec {
+        var out = self
+        for binding in ipsets {
+            guard let index = try lookup.index(name: binding.setName) else {
+                throw IpsetError.notFound(name: binding.setName)
+            }
+            guard case .match(let x) = out.expressions[binding.expression] else { continue }
+            out.expressions[binding.expression] = .match(XtSetCodec.bind(x, index: index))
+        }
+        out.ipsets = []
+        return out
     }
 }
 

@@ -10,9 +10,14 @@ public struct ChangeTracker: Sendable {
     public private(set) var ruleset: Ruleset
     /// Services whose fragment was recomputed by the last update.
     public private(set) var lastRecomputed: Set<ServiceName> = []
+    /// Chains whose rules may differ after the last update (the recomputed services' own chains,
+    /// old and new, plus the shared kube chains they write to); every other chain is unchanged.
+    public private(set) var lastChangedChains: [TableName: Set<String>] = [:]
 
     private var slicesByService: [ServiceName: Set<String>] = [:]
     private var fragments: [ServiceName: ServiceFragment] = [:]
+    private var layout = FragmentLayout()
+    private var endpointTotal = 0
     private var context: GenerationContext
 
     public init(settings: ProxySettings) {
@@ -78,21 +83,39 @@ public struct ChangeTracker: Sendable {
         change(&self)
         var ports: [ServiceName: [(ServicePortInfo, [EndpointInfo])]] = [:]
         for name in affected { ports[name] = servicePorts(name) }
-        let others = fragments.filter { !affected.contains($0.key) }.values.reduce(0) { $0 + $1.endpointCount }
-        let total = others + ports.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.1.count } }
-        let large = total > settings.largeClusterEndpointsThreshold
+        let before = affected.reduce(0) { $0 + (fragments[$1]?.endpointCount ?? 0) }
+        let after = ports.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.1.count } }
+        let large = endpointTotal - before + after > settings.largeClusterEndpointsThreshold
         var recompute = affected
-        if large != context.largeClusterMode {
+        let flip = large != context.largeClusterMode
+        if flip {
             context = GenerationContext(settings: settings, largeClusterMode: large)
             recompute.formUnion(fragments.keys)
             for name in recompute where ports[name] == nil { ports[name] = servicePorts(name) }
         }
+        var changed: [TableName: Set<String>] = [:]
         for name in recompute {
             let list = ports[name] ?? []
-            fragments[name] = list.isEmpty ? nil : DesiredState.fragment(list, ctx: context)
+            let new = list.isEmpty ? nil : DesiredState.fragment(list, ctx: context)
+            Self.noteChanges(old: fragments[name], new: new, into: &changed)
+            endpointTotal += (new?.endpointCount ?? 0) - (fragments[name]?.endpointCount ?? 0)
+            fragments[name] = new
+            if !flip { layout.set(name, new, in: &ruleset) }
+        }
+        if flip {
+            layout = FragmentLayout(fragments)
+            ruleset = DesiredState.assemble(ordered: layout.fragments, ctx: context)
         }
         lastRecomputed = recompute
-        ruleset = DesiredState.assemble(fragments, ctx: context)
+        lastChangedChains = changed
+    }
+
+    static func noteChanges(old: ServiceFragment?, new: ServiceFragment?, into changed: inout [TableName: Set<String>]) {
+        for f in [old, new].compactMap({ $0 }) {
+            changed[.nat, default: []].formUnion(f.chains.map(\.name))
+            changed[.nat, default: []].formUnion(f.nat.keys)
+            changed[.filter, default: []].formUnion(f.filter.keys)
+        }
     }
 
     /// Ports of one service with endpoints merged from that service's slices only.

@@ -26,7 +26,11 @@ public enum DesiredState {
 
     /// Puts fixed rules and per-service fragments (in service-name order) together.
     static func assemble(_ fragments: [ServiceName: ServiceFragment], ctx: GenerationContext) -> Ruleset {
-        let ordered = fragments.sorted { $0.key < $1.key }.map(\.value)
+        assemble(ordered: fragments.sorted { $0.key < $1.key }.map(\.value), ctx: ctx)
+    }
+
+    /// Puts fixed rules and per-service fragments (already in service-name order) together.
+    static func assemble(ordered: [ServiceFragment], ctx: GenerationContext) -> Ruleset {
         func shared(_ table: KeyPath<ServiceFragment, [String: [Rule]]>, _ chain: String) -> [Rule] {
             ordered.flatMap { $0[keyPath: table][chain] ?? [] }
         }

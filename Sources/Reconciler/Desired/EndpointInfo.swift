@@ -1,6 +1,8 @@
 /// One endpoint of one service port, as a single-family proxier sees it (proxy.BaseEndpointInfo).
 public struct EndpointInfo: Hashable, Sendable {
     public var ip: IPAddress
+    /// The address as written in the EndpointSlice (kube-proxy's endpoint string uses it verbatim).
+    public var ipText: String
     public var port: Int
     public var isLocal: Bool
     public var ready: Bool
@@ -10,8 +12,10 @@ public struct EndpointInfo: Hashable, Sendable {
     public var nodeHints: Set<String>
 
     public init(ip: IPAddress, port: Int, isLocal: Bool = false, ready: Bool = true, serving: Bool = true,
-                terminating: Bool = false, zoneHints: Set<String> = [], nodeHints: Set<String> = []) {
+                terminating: Bool = false, zoneHints: Set<String> = [], nodeHints: Set<String> = [],
+                ipText: String? = nil) {
         self.ip = ip
+        self.ipText = ipText ?? ip.description
         self.port = port
         self.isLocal = isLocal
         self.ready = ready
@@ -22,7 +26,7 @@ public struct EndpointInfo: Hashable, Sendable {
     }
 
     /// `ip:port`, or `[ip]:port` for IPv6 (Go's net.JoinHostPort).
-    public var string: String { ip.family == .ipv6 ? "[\(ip)]:\(port)" : "\(ip):\(port)" }
+    public var string: String { ip.family == .ipv6 ? "[\(ipText)]:\(port)" : "\(ipText):\(port)" }
 
     /// The `KUBE-SEP-…` chain of this endpoint for a service port.
     public func chainName(for spn: ServicePortName) -> String {
@@ -58,6 +62,6 @@ public enum EndpointsMapBuilder {
         EndpointInfo(ip: ep.address, port: port,
                      isLocal: !nodeName.isEmpty && ep.nodeName == nodeName,
                      ready: ep.ready, serving: ep.serving, terminating: ep.terminating,
-                     zoneHints: ep.zoneHints, nodeHints: ep.nodeHints)
+                     zoneHints: ep.zoneHints, nodeHints: ep.nodeHints, ipText: ep.addressText)
     }
 }

@@ -9,6 +9,8 @@ public struct EndpointSliceModel: Hashable, Sendable {
     public struct Endpoint: Hashable, Sendable {
         /// kube-proxy uses only the first address.
         public var address: IPAddress
+        /// That address exactly as written: kube-proxy hashes and prints the text, not a canonical form.
+        public var addressText: String
         public var nodeName: String?
         public var zone: String?
         public var ready: Bool
@@ -101,7 +103,7 @@ extension EndpointSlice {
             }
             let c = e.conditions
             out.append(EndpointSliceModel.Endpoint(
-                address: ip, nodeName: e.nodeName, zone: e.zone,
+                address: ip, addressText: first, nodeName: e.nodeName, zone: e.zone,
                 ready: c?.ready ?? true, serving: c?.serving ?? true, terminating: c?.terminating ?? false,
                 zoneHints: Set(e.hints?.forZones?.map(\.name) ?? []),
                 nodeHints: Set(e.hints?.forNodes?.map(\.name) ?? [])))

@@ -16,16 +16,17 @@ extension Table {
     /// Built-in chains in hook order, then user chains sorted by name (byte order).
     public func canonicallyOrdered() -> Table {
         let builtins = name.builtinChains
-        var copy = self
-        copy.chains.sort { lhs, rhs in
-            let left = builtins.firstIndex(of: lhs.name), right = builtins.firstIndex(of: rhs.name)
-            switch (left, right) {
-            case let (left?, right?): return left < right
-            case (.some, nil): return true
-            case (nil, .some): return false
-            case (nil, nil): return Array(lhs.name.utf8).lexicographicallyPrecedes(Array(rhs.name.utf8))
-            }
+        let keys = chains.map { chain -> (Int, [UInt8]) in
+            (builtins.firstIndex(of: chain.name) ?? builtins.count, Array(chain.name.utf8))
         }
+        let order = chains.indices.sorted { lhs, rhs in
+            let left = keys[lhs], right = keys[rhs]
+            if left.0 != right.0 { return left.0 < right.0 }
+            return left.0 < builtins.count ? false : left.1.lexicographicallyPrecedes(right.1)
+        }
+        if order.elementsEqual(chains.indices) { return self }
+        var copy = self
+        copy.chains = order.map { chains[$0] }
         return copy
     }
 }

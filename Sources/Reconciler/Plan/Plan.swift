@@ -18,6 +18,8 @@ public enum PlanOperation: Hashable, Sendable {
     case deleteRule(table: TableName, chain: String, handle: UInt64, rule: Rule)
     case flushChain(table: TableName, chain: String)
     case deleteChain(table: TableName, chain: String)
+    /// Sets the policy of a built-in chain (restore scripts only; reconcile never does).
+    case setPolicy(table: TableName, chain: String, policy: Policy)
 
     /// The table and chain this operation changes.
     public var location: (table: TableName, chain: String) {
@@ -25,7 +27,7 @@ public enum PlanOperation: Hashable, Sendable {
         case .createTable(let table): return (table, "")
         case .createChain(let table, let chain), .insertRule(let table, let chain, _, _),
              .replaceRule(let table, let chain, _, _, _), .deleteRule(let table, let chain, _, _),
-             .flushChain(let table, let chain), .deleteChain(let table, let chain):
+             .flushChain(let table, let chain), .deleteChain(let table, let chain), .setPolicy(let table, let chain, _):
             return (table, chain)
         }
     }
@@ -61,7 +63,7 @@ public struct Plan: Hashable, Sendable {
             case .insertRule: summary.rulesAdded += 1
             case .deleteRule: summary.rulesDeleted += 1
             case .replaceRule: summary.rulesReplaced += 1
-            case .flushChain, .createTable: break
+            case .flushChain, .createTable, .setPolicy: break
             }
         }
         return summary

@@ -33,6 +33,9 @@ public struct PlanDocument: Codable, Hashable, Sendable {
         case .createChain: out.op = "create-chain"
         case .deleteChain: out.op = "delete-chain"
         case .flushChain: out.op = "flush-chain"
+        case .setPolicy(_, _, let policy):
+            out.op = "set-policy"
+            out.rule = policy.rawValue
         case .insertRule(_, _, let rule, let placement):
             out.op = "insert-rule"
             out.rule = text(rule)

@@ -78,6 +78,9 @@ public enum PlanSimulator {
         case .flushChain:
             chain.rules = []
             handles = []
+        case .setPolicy(_, _, let policy):
+            guard chain.isBuiltin else { throw PlanApplyError(operation: "\(operation)", reason: "not a built-in chain") }
+            chain.policy = policy
         default:
             break
         }

@@ -43,13 +43,18 @@ enum ExtensionCodecs {
 
     static func match(_ segment: ExtensionSegment, raw: String, family: IPFamily) throws(RuleSyntaxError) -> Match {
         let name = segment.name.text
-        guard let codec = matches[name], segment.options.allSatisfy({ codec.options.contains($0.name.text) }) else {
-            return .unknown(UnknownExtension(name: name, options: raw))
-        }
+        let typed = try typedParse(segment, options: matches[name]?.options) { try matches[name]!.parse($0, family: family) }
+        return typed ?? .unknown(UnknownExtension(name: name, options: raw))
+    }
+
+    /// Runs a typed codec when it knows every option given; nil means "keep as `.unknown`".
+    private static func typedParse<T>(_ segment: ExtensionSegment, options: Set<String>?,
+                                      _ parse: ([ExtensionOption]) throws -> T) throws(RuleSyntaxError) -> T? {
+        guard let options, segment.options.allSatisfy({ options.contains($0.name.text) }) else { return nil }
         do {
-            return try codec.parse(segment.options, family: family)
+            return try parse(segment.options)
         } catch is UnsupportedOption {
-            return .unknown(UnknownExtension(name: name, options: raw))
+            return nil
         } catch let error as RuleSyntaxError {
             throw error
         } catch {
@@ -65,16 +70,9 @@ enum ExtensionCodecs {
             return verdict
         }
         if name == "NOTRACK" && segment.options.isEmpty { return .notrack }
-        if let codec = targets[name], segment.options.allSatisfy({ codec.options.contains($0.name.text) }) {
-            do {
-                return try codec.parse(segment.options, family: family)
-            } catch is UnsupportedOption {
-                return .unknown(UnknownExtension(name: name, options: raw))
-            } catch let error as RuleSyntaxError {
-                throw error
-            } catch {
-                throw RuleSyntaxError(segment.name, "\(error)")
-            }
+        if let codec = targets[name] {
+            let typed = try typedParse(segment, options: codec.options) { try codec.parse($0, family: family) }
+            return typed ?? .unknown(UnknownExtension(name: name, options: raw))
         }
         if knownUntypedTargets.contains(name) || !segment.options.isEmpty {
             return .unknown(UnknownExtension(name: name, options: raw))

@@ -36,6 +36,7 @@ import Testing
         var rng = LCG(state: 42)
         var tracker = ChangeTracker(settings: K.fakeIPv4)
         for step in 0..<300 {
+            let before = tracker.ruleset
             let i = Int.random(in: 0..<12, using: &rng)
             let name = ServiceName(namespace: "ns", name: "svc\(i)")
             switch Int.random(in: 0..<5, using: &rng) {
@@ -46,7 +47,18 @@ import Testing
             }
             #expect(tracker.ruleset == DesiredState.compute(tracker.state, settings: K.fakeIPv4), "step \(step)")
             #expect(tracker.lastRecomputed.isSubset(of: [name]), "step \(step)")
+            #expect(Self.unchangedOutside(tracker.lastChangedChains, before, tracker.ruleset), "step \(step)")
         }
+    }
+
+    /// Every chain not reported as changed is identical before and after.
+    static func unchangedOutside(_ changed: [TableName: Set<String>], _ a: Ruleset, _ b: Ruleset) -> Bool {
+        for t in TableName.allCases {
+            let ca = a[table: t]?.chains ?? [], cb = b[table: t]?.chains ?? []
+            let names = Set(ca.map(\.name)).union(cb.map(\.name)).subtracting(changed[t] ?? [])
+            for n in names where a[table: t]?[chain: n] != b[table: t]?[chain: n] { return false }
+        }
+        return true
     }
 
     /// Crossing the 1000-endpoint threshold changes every service's comments: all are regenerated.

@@ -31,3 +31,21 @@ import Testing
         #expect(rs[table: .filter]![chain: "KUBE-SERVICES"]!.rules[0].target == .reject(RejectTarget(with: "icmp6-port-unreachable")))
     }
 }
+
+@Suite struct DesiredDualStackTests {
+    /// Each family's proxier takes its own cluster IP, external IPs, LB IPs and source ranges.
+    @Test func dualStackServiceSplitsByFamily() {
+        var svc = K.service("ns", "ds", type: "LoadBalancer", clusterIP: "172.30.0.5",
+                            ports: [K.port("p", 80, nodePort: 30005)], externalIPs: ["1.2.3.4", "2001:db8::99"],
+                            lbIPs: ["5.6.7.8", "2001:db8::88"], sourceRanges: ["203.0.113.0/24", "2001:db8:f::/48"])
+        svc.spec.clusterIPs = ["172.30.0.5", "fd00:30::5"]
+        let v4 = K.slice("ns", "ds", "ds-v4", endpoints: [K.ep("10.0.0.5")], ports: [K.sport("p", 80)])
+        let v6 = K.slice("ns", "ds", "ds-v6", family: "IPv6", endpoints: [K.ep("fd00:10::5")], ports: [K.sport("p", 80)])
+        let state = K.state([svc], [v4, v6])
+        let r4 = DesiredState.compute(state, settings: K.fakeIPv4)
+        let r6 = DesiredState.compute(state, settings: K.fakeIPv6)
+        let t4 = K.writer.render(r4), t6 = K.writer.render(r6)
+        for s in ["172.30.0.5", "1.2.3.4", "5.6.7.8", "203.0.113.0/24", "10.0.0.5:80"] { #expect(t4.contains(s) && !t6.contains(s), "\(s)") }
+        for s in ["fd00:30::5", "2001:db8::99", "2001:db8::88", "2001:db8:f::/48", "[fd00:10::5]:80"] { #expect(t6.contains(s) && !t4.contains(s), "\(s)") }
+    }
+}

@@ -39,3 +39,15 @@ import Testing
         #expect(v6.string == "[2001:db8::5]:80")
     }
 }
+
+@Suite struct DesiredEndpointTextTests {
+    /// kube-proxy builds the SEP hash and comments from the slice's address text, not a canonical form.
+    @Test func sepChainUsesAddressAsWritten() {
+        let svc = K.service("ns", "v6", clusterIP: "fd00:30::1", ports: [K.port("p", 80)])
+        let eps = K.slice("ns", "v6", family: "IPv6", endpoints: [K.ep("FD00:10:0::0005")], ports: [K.sport("p", 80)])
+        let rs = DesiredState.compute(K.state([svc], [eps]), settings: K.fakeIPv6)
+        let sep = KubeChains.endpoint("ns/v6:p", "tcp", "[FD00:10:0::0005]:80")
+        #expect(rs[table: .nat]?[chain: sep] != nil)
+        #expect(K.lines(rs, .nat, sep)[1].hasSuffix("-j DNAT --to-destination [fd00:10::5]:80"))
+    }
+}

@@ -38,6 +38,14 @@ import Testing
         #expect(v.issues.allSatisfy { $0.severity == .warning })
     }
 
+    /// Only VIP-mode ingress IPs are programmed (ipMode Proxy is left to the load balancer).
+    @Test func proxyModeIngressIsIgnored() {
+        var s = K.service("ns", "a", type: "LoadBalancer", clusterIP: "172.30.0.1", ports: [K.port("p", 80, nodePort: 30001)])
+        s.status = .init(loadBalancer: .init(ingress: [.init(ip: "5.6.7.8", ipMode: "Proxy"), .init(ip: "5.6.7.9", ipMode: "VIP"),
+                                                       .init(hostname: "lb.example.com")]))
+        #expect(s.validate().model?.loadBalancerIPs == [IPAddress("5.6.7.9")!])
+    }
+
     @Test func headlessAndExternalNameAreSkippedSilently() {
         #expect(K.service("ns", "h", clusterIP: "None", ports: [K.port("p", 80)]).validate().model == nil)
         #expect(K.service("ns", "h", clusterIP: "None", ports: [K.port("p", 80)]).validate().issues.isEmpty)

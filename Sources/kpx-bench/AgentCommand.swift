@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import NetlinkBridge
+import Reconciler
+
+/// `kpx-bench agent`: what a running agent holds, in a process of its own, so its peak RSS can be
+/// read: the cluster objects, a change tracker, the engine's cached state. Prints ru_maxrss (KiB).
+struct AgentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "agent", abstract: "Peak-RSS probe (used by run).")
+
+    @Option var services: Int
+    @Option var seed: UInt64 = 42
+    @Option var syncs = 10
+
+    func run() throws {
+        let namespaces = Namespaces()
+        defer { namespaces.removeAll() }
+        let ns = try namespaces.make()
+        let generator = ClusterGenerator(seed: seed)
+        let cluster = generator.cluster(services: services)
+        var tracker = ChangeTracker(settings: ClusterGenerator.settings)
+        tracker.update(to: cluster.state)
+        _ = try ReconcileEngine(backend: try NetlinkBackend(netns: ns), family: .ipv4).reconcile(tracker.ruleset)
+        let engine = ReconcileEngine(backend: try NetlinkBackend(netns: ns), family: .ipv4)
+        _ = try engine.reconcile(tracker.ruleset)
+        let (_, forward) = generator.changing(cluster, count: 1, kinds: [.endpointReplaced])
+        let backward = ChangeSet.reverse(forward, base: cluster)
+        for i in 0..<syncs {
+            for e in (i % 2 == 0 ? forward : backward) { e.apply(to: &tracker) }
+            _ = try engine.reconcile(tracker.ruleset)
+        }
+        // VmHWM: this process's own high-water mark (ru_maxrss would include the parent's
+        // RSS, inherited through vfork+exec).
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }?
+            .split(separator: " ").dropFirst().first.flatMap { Int($0) }
+        print(hwm ?? Usage.process().maxRSSKB)
+    }
+}
+
+/// `kpx-bench generate`: writes a generated cluster as YAML manifests and kube-proxy's restore text.
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate", abstract: "Write a seeded synthetic cluster as YAML and as kube-proxy's restore text.")
+
+    @Option(help: "Number of services.") var services: Int
+    @Option var seed: UInt64 = 42
+    @Option(help: "YAML manifest output file.") var yaml: String?
+    @Option(help: "kube-proxy full-sync restore text output file.") var kubeProxy: String?
+
+    func run() throws {
+        let cluster = ClusterGenerator(seed: seed).cluster(services: services)
+        if let yaml {
+            try ManifestYAML.write(cluster, to: yaml)
+        }
+        if let kubeProxy {
+            let desired = DesiredState.compute(cluster.state, settings: ClusterGenerator.settings)
+            try KubeProxyTextWriter().render(desired).write(toFile: kubeProxy, atomically: false, encoding: .utf8)
+        }
+        let s = ClusterGenerator.settings
+        print("node flags: --hostname-override \(s.nodeName) --node-ip \(ClusterGenerator.nodeIP) --cluster-cidr \(ClusterGenerator.clusterCIDR)")
+    }
+}

@@ -1,0 +1,42 @@
+import NetlinkBridge
+
+/// A `MessageExchange` that counts the netlink messages and bytes going each way.
+final class CountingExchange: MessageExchange {
+    let inner: MessageExchange
+    var sentMessages = 0
+    var sentBytes = 0
+    var receivedMessages = 0
+    var receivedBytes = 0
+    /// Batches (datagrams) sent, i.e. sends of more than one message.
+    var sendCalls = 0
+
+    init(_ inner: MessageExchange) { self.inner = inner }
+
+    var portID: UInt32 { inner.portID }
+
+    func send(_ messages: [NetlinkMessage]) throws {
+        sendCalls += 1
+        sentMessages += messages.count
+        for m in messages { sentBytes += Self.size(m) }
+        try inner.send(messages)
+    }
+
+    func receive(wait: Bool) throws -> [NetlinkMessage]? {
+        let got = try inner.receive(wait: wait)
+        if let got {
+            receivedMessages += got.count
+            for m in got { receivedBytes += Self.size(m) }
+        }
+        return got
+    }
+
+    func reset() { sentMessages = 0; sentBytes = 0; receivedMessages = 0; receivedBytes = 0; sendCalls = 0 }
+
+    /// Aligned on-the-wire size of one message.
+    static func size(_ m: NetlinkMessage) -> Int { (NetlinkMessage.headerSize + m.payload.count + 3) & ~3 }
+
+    var counters: [String: Double] {
+        ["nlTxMessages": Double(sentMessages), "nlTxBytes": Double(sentBytes),
+         "nlRxMessages": Double(receivedMessages), "nlRxBytes": Double(receivedBytes)]
+    }
+}

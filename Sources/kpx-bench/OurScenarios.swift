@@ -1,0 +1,154 @@
+import Foundation
+import NetlinkBridge
+import Reconciler
+
+extension Runner {
+    func ourScenarios() throws {
+        // Cold apply: a new process's work into an empty namespace (compute desired, read, plan, one commit).
+        var kept: String?
+        var samples = try repeating(config.reps) { _ in
+            if let k = kept { namespaces.remove(k) }
+            let ns = try namespaces.make()
+            kept = ns
+            var backend: TimedBackend?
+            var (_, s) = try measure {
+                let desired = DesiredState.compute(w.base.state, settings: w.settings)
+                backend = try TimedBackend(netns: ns)
+                return try ReconcileEngine(backend: backend!, family: .ipv4).reconcile(desired)
+            }
+            s.extra = backend!.extras(total: s.wallMs)
+            try verify(ns, w.desired, "cold apply")
+            return s
+        }
+        record(ScenarioResult(id: "ours-cold", title: "ours: cold apply into an empty table", n: w.n, samples: samples, verified: true))
+        let ns = kept!
+        defer { namespaces.remove(ns) }
+
+        // Restart: a new engine against a table in sync: read + plan, nothing written.
+        samples = try repeating(config.reps) { _ in
+            var backend: TimedBackend?
+            var (outcome, s) = try measure {
+                let desired = DesiredState.compute(w.base.state, settings: w.settings)
+                backend = try TimedBackend(netns: ns)
+                return try ReconcileEngine(backend: backend!, family: .ipv4).reconcile(desired)
+            }
+            s.extra = backend!.extras(total: s.wallMs)
+            guard !outcome.applied, backend!.commits == 0 else { throw BenchError("restart wrote: \(outcome.plan.summary)") }
+            return s
+        }
+        try verify(ns, w.desired, "restart")
+        record(ScenarioResult(id: "ours-restart", title: "ours: restart, table in sync (read + plan, zero writes)",
+                              n: w.n, samples: samples, verified: true))
+
+        // A running agent: change tracker and engine with cached state.
+        let backend = try TimedBackend(netns: ns)
+        let engine = ReconcileEngine(backend: backend, family: .ipv4)
+        var tracker = ChangeTracker(settings: w.settings)
+        tracker.update(to: w.base.state)
+        _ = try ChildProcess.inNamespace(ns, ["nft", "add", "table", "inet", "kpxb-foreign"])
+        _ = try engine.reconcile(tracker.ruleset)
+        var foreignCount = 0
+        for set in w.changes {
+            for foreign in [false, true] {
+                var atTarget = false
+                let samples = try repeating(config.reps) { _ in
+                    if foreign {
+                        foreignCount += 1
+                        _ = try ChildProcess.inNamespace(ns, ["nft", "add", "chain", "inet", "kpxb-foreign", "c\(foreignCount)"])
+                    }
+                    backend.reset()
+                    let events = atTarget ? set.backward : set.forward
+                    var recompute = 0.0
+                    var (outcome, s) = try measure {
+                        let t0 = ContinuousClock.now
+                        for e in events { e.apply(to: &tracker) }
+                        recompute = milliseconds(since: t0)
+                        return try engine.reconcile(tracker.ruleset)
+                    }
+                    s.extra = backend.extras(total: s.wallMs - recompute)
+                    s.extra["recomputeMs"] = recompute
+                    // Ours minus the kernel: recompute, plan, encode, engine bookkeeping, generation checks.
+                    s.extra["userspaceMs"] = s.wallMs - (s.extra["commitMs"] ?? 0) - (s.extra["readTablesMs"] ?? 0) - (s.extra["readChainsMs"] ?? 0)
+                    s.extra["reread"] = outcome.reread ? 1 : 0
+                    s.extra["planOperations"] = Double(outcome.plan.operations.count)
+                    atTarget.toggle()
+                    let expected = atTarget ? set.desiredTarget : w.desired
+                    guard tracker.ruleset == expected else { throw BenchError("tracker diverged from full recompute") }
+                    guard outcome.reread == foreign else { throw BenchError("reread \(outcome.reread), expected \(foreign)") }
+                    try verify(ns, expected, "incremental apply")
+                    return s
+                }
+                if atTarget {
+                    for e in set.backward { e.apply(to: &tracker) }
+                    _ = try engine.reconcile(tracker.ruleset)
+                }
+                let id = foreign ? "ours-incr-foreign-\(set.k)" : "ours-incr-\(set.k)"
+                let title = "ours: incremental apply, \(set.k) service\(set.k == 1 ? "" : "s") changed"
+                    + (foreign ? ", after a foreign write (re-read)" : " (cached state)")
+                record(ScenarioResult(id: id, title: title, n: w.n, samples: samples, verified: true))
+            }
+        }
+        try floor(ns)
+        try dumps(ns)
+    }
+
+    /// The raw-netlink floor: the same plan, encoded and committed directly; only the commit timed.
+    func floor(_ ns: String) throws {
+        let backend = try TimedBackend(netns: ns)
+        for set in w.changes {
+            var atTarget = false
+            let samples = try repeating(config.reps) { _ in
+                let target = atTarget ? w.desired : set.desiredTarget
+                let observed = try backend.observe(family: .ipv4, tables: [.filter, .nat])
+                let plan = Planner.plan(observed: observed, desired: target)
+                let (batch, build) = try measure { try PlanTranslator.batch(plan) }
+                backend.exchange.reset()
+                var (_, s) = try measure { try backend.client.commit(batch) }
+                s.extra = backend.exchange.counters
+                s.extra["buildMs"] = build.wallMs
+                s.extra["planOperations"] = Double(plan.operations.count)
+                atTarget.toggle()
+                try verify(ns, target, "raw netlink floor")
+                return s
+            }
+            if atTarget {
+                let observed = try backend.observe(family: .ipv4, tables: [.filter, .nat])
+                try backend.client.commit(try PlanTranslator.batch(Planner.plan(observed: observed, desired: w.desired)))
+            }
+            record(ScenarioResult(id: "floor-\(set.k)", title: "floor: raw netlink transaction of the same operations, \(set.k) service\(set.k == 1 ? "" : "s")",
+                                  n: w.n, samples: samples, verified: true))
+        }
+    }
+
+    /// Reading the live tables: ours (netlink dump + decode to the AST) vs iptables-save.
+    func dumps(_ ns: String) throws {
+        var samples = try repeating(config.reps) { _ in
+            let exchange = CountingExchange(try NetlinkSocket(netns: ns))
+            let client = NftClient(exchange: exchange)
+            var (ruleset, s) = try measure {
+                TableReader.ruleset(try TableReader.read(client, family: .ipv4, only: [.filter, .nat]), family: .ipv4)
+            }
+            s.extra = exchange.counters
+            guard Planner.plan(observed: ObservedRuleset.numbering(ruleset), desired: w.desired).isEmpty else {
+                throw BenchError("dump+decode did not give the desired state")
+            }
+            return s
+        }
+        record(ScenarioResult(id: "ours-dump", title: "ours: dump + decode filter and nat over netlink", n: w.n,
+                              samples: samples, verified: true))
+        samples = try repeating(config.reps) { _ in
+            try ChildProcess.inNamespace(ns, ["iptables-save"], captureOutput: false).sample
+        }
+        record(ScenarioResult(id: "iptables-save", title: "iptables-save (all tables)", n: w.n, samples: samples, verified: true))
+    }
+
+    /// Peak RSS of an agent process (generate, cold apply, restart, 10 incremental syncs).
+    func agentMemory() throws {
+        let out = try ChildProcess.run(["/proc/self/exe", "agent", "--services", "\(w.n)", "--seed", "\(config.seed)"],
+                                       captureOutput: true)
+        var s = out.sample
+        s.maxRSSKB = Int(out.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? out.sample.maxRSSKB
+        record(ScenarioResult(id: "agent-rss", title: "agent process: generate, cold apply, restart, 10 incremental syncs",
+                              n: w.n, samples: [s], verified: true))
+    }
+}

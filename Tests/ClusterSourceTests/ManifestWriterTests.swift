@@ -1,0 +1,15 @@
+import ClusterSource
+import Reconciler
+import Testing
+
+/// Generated clusters written as YAML read back as the same objects.
+@Suite struct ManifestWriterTests {
+    @Test func generatedClusterRoundTripsThroughYAML() throws {
+        let cluster = ClusterGenerator(seed: 11).cluster(services: 120)
+        let text = try ManifestWriter.yaml(services: cluster.services, slices: cluster.slices)
+        let loaded = ManifestLoader.parse(text, source: "generated.yaml")
+        #expect(loaded.issues.isEmpty)
+        #expect(loaded.services == cluster.services)
+        #expect(loaded.slices == cluster.slices)
+    }
+}

@@ -1,0 +1,48 @@
+import Testing
+import Reconciler
+@testable import NetlinkBridge
+
+/// ipset's getsockopt protocol against the real kernel, each case in fresh namespaces.
+@Suite(.enabled(if: TestNetns.enabled, "needs root and KPX_NETNS_TESTS=1"))
+struct LiveIpsetTests {
+    @Test func namesAndIndicesResolveInTheSocketsOwnNamespace() throws {
+        let a = try TestNetns(), b = try TestNetns()
+        try a.exec(["ipset", "create", "kpx-one", "hash:net"]) as String
+        try a.exec(["ipset", "create", "kpx-two", "hash:net,port"]) as String
+        try b.exec(["ipset", "create", "kpx-two", "hash:net"]) as String
+        let inA = try IpsetSocket(netns: a.name), inB = try IpsetSocket(netns: b.name)
+        #expect(try inA.index(name: "kpx-one") == 0 && inA.index(name: "kpx-two") == 1)
+        #expect(try inA.name(index: 1) == "kpx-two" && inA.name(index: 2) == nil && inA.name(index: 60000) == nil)
+        #expect(try inB.index(name: "kpx-one") == nil && inB.index(name: "kpx-two") == 0)
+        #expect(try inA.protocolVersion() >= 6)
+    }
+
+    @Test func setRulesWrittenByUsReadBackAndMatchIptables() throws {
+        let ns = try TestNetns()
+        try ns.exec(["ipset", "create", "kpx-a", "hash:net"]) as String
+        try ns.exec(["ipset", "create", "kpx-b", "hash:net,port"]) as String
+        let text = """
+        *filter
+        :INPUT ACCEPT [0:0]
+        :FORWARD ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        -A INPUT -p tcp -m set ! --match-set kpx-b dst,dst -m tcp --dport 80 -j DROP
+        -A INPUT -m set --match-set kpx-a src --return-nomatch -j ACCEPT
+        COMMIT
+
+        """
+        let client = try NftClient(netns: ns.name)
+        let script = try RestoreParser.parse(text, family: .ipv4)
+        try client.commit(try RestorePlanner.plan(script, current: [], noflush: false))
+        let saved: String = try ns.exec(["iptables-save", "-t", "filter"])
+        #expect(saved.contains("-A INPUT -p tcp -m set ! --match-set kpx-b dst,dst -m tcp --dport 80 -j DROP"))
+        #expect(saved.contains("-A INPUT -m set --match-set kpx-a src --return-nomatch -j ACCEPT"))
+        let tables = try TableReader.read(client, family: .ipv4, only: [.filter])
+        #expect(tables.allSatisfy { $0.opaqueRules.isEmpty })
+
+        // A rule naming a set that does not exist is refused before anything is sent.
+        let bad = try RestoreParser.parse(text.replacing("kpx-a", with: "kpx-missing"), family: .ipv4)
+        #expect(throws: NftError.self) { try client.commit(try RestorePlanner.plan(bad, current: tables, noflush: false)) }
+        #expect(try ns.exec(["iptables-save", "-t", "filter"]) as String == saved)
+    }
+}

@@ -1,0 +1,64 @@
+import Testing
+import Reconciler
+@testable import NetlinkBridge
+
+@Suite(.enabled(if: TestNetns.enabled, "needs root and KPX_NETNS_TESTS=1"))
+struct LiveNoflushTests {
+    static let base = """
+    *filter
+    :INPUT ACCEPT [0:0]
+    :FORWARD ACCEPT [0:0]
+    :OUTPUT ACCEPT [0:0]
+    :DOCKER - [0:0]
+    :KUBE-SERVICES - [0:0]
+    :KUBE-OLD - [0:0]
+    -A INPUT -j KUBE-SERVICES
+    -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT
+    -A KUBE-SERVICES -d 172.30.0.1/32 -p tcp -m tcp --dport 443 -j REJECT --reject-with icmp-port-unreachable
+    -A KUBE-OLD -j RETURN
+    COMMIT
+
+    """
+    static let change = """
+    *filter
+    :FORWARD DROP [0:0]
+    :KUBE-SERVICES - [0:0]
+    :KUBE-NEW - [0:0]
+    -A KUBE-SERVICES -d 172.30.0.2/32 -p tcp -m comment --comment "ns/svc:https has no endpoints" -m tcp --dport 443 -j REJECT --reject-with icmp-port-unreachable
+    -A KUBE-NEW -j RETURN
+    -F KUBE-OLD
+    -X KUBE-OLD
+    -I INPUT 1 -j KUBE-NEW
+    COMMIT
+
+    """
+
+    @Test func noflushRestoreMatchesIptablesRestoreNoflush() throws {
+        let theirs = try TestNetns(), ours = try TestNetns()
+        for ns in [theirs, ours] { try ns.exec(["iptables-restore"], input: Self.base) as String }
+        try theirs.exec(["iptables-restore", "--noflush"], input: Self.change) as String
+        let client = try NftClient(netns: ours.name)
+        let dockerBefore = try client.rules(family: .ipv4, table: "filter", chain: "DOCKER").map(\.handle)
+        let script = try RestoreParser.parse(Self.change)
+        let current = try TableReader.read(client, family: .ipv4, only: [.filter])
+        let batch = try RestorePlanner.plan(script, current: current, noflush: true)
+        #expect(!batch.operations.contains { $0.chain == "DOCKER" }, "untouched chains are not rewritten")
+        try client.commit(batch)
+        let a: String = try theirs.exec(["iptables-save"]), b: String = try ours.exec(["iptables-save"])
+        #expect(LiveRoundTripTests.normalized(a) == LiveRoundTripTests.normalized(b))
+        #expect(try client.rules(family: .ipv4, table: "filter", chain: "DOCKER").map(\.handle) == dockerBefore)
+    }
+
+    @Test func stalePlanIsRefusedWithGenerationChanged() throws {
+        let ns = try TestNetns()
+        try ns.exec(["iptables-restore"], input: Self.base) as String
+        let client = try NftClient(netns: ns.name)
+        let current = try TableReader.read(client, family: .ipv4, only: [.filter])
+        let batch = try RestorePlanner.plan(try RestoreParser.parse(Self.change), current: current, noflush: true)
+        try ns.exec(["iptables", "-A", "DOCKER", "-j", "RETURN"]) as String
+        let before: String = try ns.exec(["iptables-save"])
+        #expect(throws: NftError.generationChanged(planned: current[0].generation)) { try client.commit(batch) }
+        let after: String = try ns.exec(["iptables-save"])
+        #expect(LiveRoundTripTests.normalized(after) == LiveRoundTripTests.normalized(before))
+    }
+}

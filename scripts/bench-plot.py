@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Plots wall time (median, min-max bars) vs number of services per scenario from kpx-bench's
+results.json. Usage: scripts/bench-plot.py RESULTS.json OUT.png  (needs matplotlib: pip install matplotlib)"""
+import json
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+GROUPS = [
+    ("Full sync / cold start", ["kp-full-empty", "kp-full-restart", "kp-restore-flush", "ours-cold", "ours-restart",
+                                "ours-dump", "iptables-save"]),
+    ("Incremental sync", ["kp-partial-1", "kp-partial-100", "ours-incr-1", "ours-incr-100", "ours-incr-foreign-1",
+                          "ours-incr-foreign-100", "floor-1", "floor-100"]),
+]
+
+
+def main(path, out):
+    data = json.load(open(path))
+    by_id = {}
+    for r in data["results"]:
+        if r.get("wallMs"):
+            by_id.setdefault(r["id"], []).append(r)
+    fig, axes = plt.subplots(1, len(GROUPS), figsize=(15, 6))
+    for ax, (title, ids) in zip(axes, GROUPS):
+        for sid in ids:
+            rows = sorted(by_id.get(sid, []), key=lambda r: r["n"])
+            if not rows:
+                continue
+            xs = [r["n"] for r in rows]
+            med = [r["wallMs"]["median"] for r in rows]
+            lo = [m - r["wallMs"]["min"] for m, r in zip(med, rows)]
+            hi = [r["wallMs"]["max"] - m for m, r in zip(med, rows)]
+            style = "--" if sid.startswith(("kp-", "iptables")) else ":" if sid.startswith("floor") else "-"
+            ax.errorbar(xs, med, yerr=[lo, hi], fmt="o" + style, capsize=3, label=sid)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("services (N)")
+        ax.set_ylabel("wall time, ms (median; bars min-max)")
+        ax.set_title(title)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    m = data["machine"]
+    fig.suptitle(f"kpx-reconcile vs kube-proxy (iptables-restore): {m['nproc']} cores, kernel {m['kernel']}, "
+                 f"load {m['loadAverageBefore']} at start (shared machine)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
