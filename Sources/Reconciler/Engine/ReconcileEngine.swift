@@ -99,22 +99,34 @@ public final class ReconcileEngine {
         do {
             guard let planned = observed.generation, try backend.generation() == planned &+ 1 else { return nil }
             guard var next = try? PlanSimulator.apply(plan, to: observed) else { return nil }
-            var touched: [ChainRef] = []
+            var touched: [ChainRef] = [], seen: Set<ChainRef> = []
             for operation in plan.operations where !operation.location.chain.isEmpty {
                 let ref = ChainRef(operation.location.table, operation.location.chain)
-                if !touched.contains(ref) { touched.append(ref) }
+                if seen.insert(ref).inserted { touched.append(ref) }
             }
-            for (ref, value) in try backend.observe(family: family, chains: touched) {
-                guard let value, var table = next.ruleset[table: ref.table], table[chain: ref.chain] != nil else { continue }
-                table[chain: ref.chain]!.rules = value.rules
-                next.ruleset[table: ref.table] = table
-                next.handles[ref.table, default: [:]][ref.chain] = value.handles
-            }
+            next.replaceRules(with: try backend.observe(family: family, chains: touched))
             guard try backend.generation() == planned &+ 1 else { return nil }
             next.generation = planned &+ 1
             return next
         } catch {
             return nil
+        }
+    }
+}
+
+extension ObservedRuleset {
+    /// Puts re-read rules and handles into the chains that exist here (chains found by name
+    /// once per table, so this is linear in the number of re-read chains).
+    mutating func replaceRules(with reread: [ChainRef: (rules: [Rule], handles: [UInt64])?]) {
+        var positions: [TableName: [String: Int]] = [:]
+        for (ref, value) in reread {
+            guard let value, let t = ruleset.tables.firstIndex(where: { $0.name == ref.table }) else { continue }
+            if positions[ref.table] == nil {
+                positions[ref.table] = Dictionary(ruleset.tables[t].chains.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+            }
+            guard let c = positions[ref.table]![ref.chain] else { continue }
+            ruleset.tables[t].chains[c].rules = value.rules
+            handles[ref.table, default: [:]][ref.chain] = value.handles
         }
     }
 }

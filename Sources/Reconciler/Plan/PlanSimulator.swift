@@ -9,45 +9,95 @@ public struct PlanApplyError: Error, Hashable, Sendable, CustomStringConvertible
 /// transaction, used by tests and by `--dry-run` to show the resulting chains.
 public enum PlanSimulator {
     /// The observed ruleset after the plan; new rules get fresh handles. Throws without
-    /// partial effect when an operation would be refused.
+    /// partial effect when an operation would be refused. Linear in the plan and the ruleset:
+    /// chains are found by name in O(1), and chain order is restored once at the end.
     public static func apply(_ plan: Plan, to observed: ObservedRuleset) throws(PlanApplyError) -> ObservedRuleset {
-        var state = observed
-        var nextHandle = (state.handles.values.flatMap { $0.values.flatMap { $0 } }.max() ?? 0) + 1
+        var work = Workspace(state: observed)
+        var nextHandle = (observed.handles.values.flatMap { $0.values.flatMap { $0 } }.max() ?? 0) + 1
         for operation in plan.operations {
-            try apply(operation, to: &state, nextHandle: &nextHandle)
+            try apply(operation, to: &work, nextHandle: &nextHandle)
         }
+        let state = work.finish()
         try checkJumps(state)
         return state
     }
 
-    private static func apply(_ operation: PlanOperation, to state: inout ObservedRuleset,
+    private static func apply(_ operation: PlanOperation, to work: inout Workspace,
                               nextHandle: inout UInt64) throws(PlanApplyError) {
         let (tableName, chainName) = operation.location
-        let label = "\(operation)"
+        func refused(_ reason: String) -> PlanApplyError { PlanApplyError(operation: "\(operation)", reason: reason) }
         if case .createTable = operation {
-            guard state.ruleset[table: tableName] == nil else { throw PlanApplyError(operation: label, reason: "table exists") }
-            state.ruleset[table: tableName] = Table(name: tableName, chains: tableName.builtinChains.map { Chain(name: $0, policy: .accept) })
+            guard work.table(tableName) == nil else { throw refused("table exists") }
+            work.state.ruleset.tables.append(Table(name: tableName, chains: tableName.builtinChains.map { Chain(name: $0, policy: .accept) }))
             return
         }
-        guard var table = state.ruleset[table: tableName] else { throw PlanApplyError(operation: label, reason: "no such table") }
-        var handles = state.handles[tableName]?[chainName] ?? []
+        guard let t = work.table(tableName) else { throw refused("no such table") }
+        if work.state.handles[tableName]?[chainName] == nil { work.state.handles[tableName, default: [:]][chainName] = [] }
         if case .createChain = operation {
-            guard table[chain: chainName] == nil else { throw PlanApplyError(operation: label, reason: "chain exists") }
+            guard work.chain(t, chainName) == nil else { throw refused("chain exists") }
             let builtin = tableName.builtinChains.contains(chainName)
-            table.chains.append(Chain(name: chainName, policy: builtin ? .accept : nil))
-            table = table.canonicallyOrdered()
+            work.append(Chain(name: chainName, policy: builtin ? .accept : nil), to: t)
         } else if case .deleteChain = operation {
-            guard let chain = table[chain: chainName], chain.rules.isEmpty, !chain.isBuiltin else {
-                throw PlanApplyError(operation: label, reason: "chain missing, built-in or not empty")
+            guard let c = work.chain(t, chainName), work.state.ruleset.tables[t].chains[c].rules.isEmpty,
+                  !work.state.ruleset.tables[t].chains[c].isBuiltin else {
+                throw refused("chain missing, built-in or not empty")
             }
-            table[chain: chainName] = nil
+            work.remove(c, from: t)
         } else {
-            guard var chain = table[chain: chainName] else { throw PlanApplyError(operation: label, reason: "no such chain") }
-            try edit(&chain, handles: &handles, operation, nextHandle: &nextHandle)
-            table[chain: chainName] = chain
+            guard let c = work.chain(t, chainName) else { throw refused("no such chain") }
+            try edit(&work.state.ruleset.tables[t].chains[c], handles: &work.state.handles[tableName, default: [:]][chainName, default: []],
+                     operation, nextHandle: &nextHandle)
         }
-        state.ruleset[table: tableName] = table
-        state.handles[tableName, default: [:]][chainName] = handles
+    }
+
+    /// The ruleset being edited, with chains found by name in O(1): deleted chains are only
+    /// marked and new chains appended until `finish` restores iptables-save order (one sort per
+    /// table that grew, instead of one per created chain).
+    private struct Workspace {
+        var state: ObservedRuleset
+        private var positions: [TableName: [String: Int]] = [:]
+        private var deleted: [TableName: Set<Int>] = [:]
+        private var grown: Set<TableName> = []
+
+        init(state: ObservedRuleset) { self.state = state }
+
+        func table(_ name: TableName) -> Int? { state.ruleset.tables.firstIndex { $0.name == name } }
+
+        mutating func chain(_ t: Int, _ name: String) -> Int? {
+            let table = state.ruleset.tables[t].name
+            if positions[table] == nil {
+                var map: [String: Int] = [:]
+                for (index, chain) in state.ruleset.tables[t].chains.enumerated() where map[chain.name] == nil { map[chain.name] = index }
+                positions[table] = map
+            }
+            return positions[table]![name]
+        }
+
+        mutating func append(_ chain: Chain, to t: Int) {
+            let table = state.ruleset.tables[t].name
+            _ = self.chain(t, chain.name)
+            state.ruleset.tables[t].chains.append(chain)
+            positions[table]![chain.name] = state.ruleset.tables[t].chains.count - 1
+            grown.insert(table)
+        }
+
+        mutating func remove(_ c: Int, from t: Int) {
+            let table = state.ruleset.tables[t].name
+            positions[table]![state.ruleset.tables[t].chains[c].name] = nil
+            deleted[table, default: []].insert(c)
+        }
+
+        mutating func finish() -> ObservedRuleset {
+            for t in state.ruleset.tables.indices {
+                let name = state.ruleset.tables[t].name
+                if let gone = deleted[name] {
+                    state.ruleset.tables[t].chains = state.ruleset.tables[t].chains.enumerated()
+                        .filter { !gone.contains($0.offset) }.map(\.element)
+                }
+                if grown.contains(name) { state.ruleset.tables[t] = state.ruleset.tables[t].canonicallyOrdered() }
+            }
+            return state
+        }
     }
 
     private static func edit(_ chain: inout Chain, handles: inout [UInt64], _ operation: PlanOperation,
