@@ -14,13 +14,15 @@ public enum Planner {
         for table in desired.tables {
             let live = observed.ruleset[table: table.name]
             if live == nil { creations.append(.createTable(table: table.name)) }
+            // Chains by name: a linear search per desired chain made planning quadratic.
+            let liveChains = Dictionary((live?.chains ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             for chain in table.chains {
                 let isBuiltin = table.name.builtinChains.contains(chain.name)
                 guard isBuiltin || Ownership.owns(chain: chain.name, in: table.name) else {
                     plan.warnings.append("desired chain \(table.name.rawValue)/\(chain.name) is not one we own; skipped")
                     continue
                 }
-                guard let current = live?[chain: chain.name] else {
+                guard let current = liveChains[chain.name] else {
                     if live != nil || !isBuiltin { creations.append(.createChain(table: table.name, chain: chain.name)) }
                     fills += chain.rules.map { .insertRule(table: table.name, chain: chain.name, rule: $0, placement: .append) }
                     continue

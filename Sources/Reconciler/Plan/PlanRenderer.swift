@@ -12,15 +12,25 @@ public struct PlanRenderer {
     /// The diff text; `observed` is what the plan was computed against.
     public func render(_ plan: Plan, observed: ObservedRuleset) -> String {
         let after = (try? PlanSimulator.apply(plan, to: observed))?.ruleset
+        let before = Self.chainsByName(observed.ruleset), afterChains = after.map(Self.chainsByName)
         var out = ""
         for (table, chain) in touchedChains(plan) {
-            let old = observed.ruleset[table: table]?[chain: chain]
-            let new = after?[table: table]?[chain: chain]
+            let old = before[table]?[chain]
+            let new = afterChains?[table]?[chain]
             out += header(table, chain, old: old, new: new)
             out += hunks(old: lines(old, plan.family), new: lines(new, plan.family))
         }
         for warning in plan.warnings { out += paint("warning: \(warning)\n", "33") }
         out += paint(plan.isEmpty ? "nothing to do\n" : "\(plan.summary)\n", "1")
+        return out
+    }
+
+    /// Chains by table and name (a linear search per touched chain made large plans quadratic).
+    private static func chainsByName(_ ruleset: Ruleset) -> [TableName: [String: Chain]] {
+        var out: [TableName: [String: Chain]] = [:]
+        for table in ruleset.tables where out[table.name] == nil {
+            out[table.name] = Dictionary(table.chains.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        }
         return out
     }
 

@@ -1,8 +1,9 @@
 import Testing
 @testable import Reconciler
 
-/// PlanSimulator and the engine's post-commit refresh on plans with thousands of chains.
-/// Regression: both were quadratic (a sort of the table per created chain, a copy of the
+/// The planner, PlanSimulator and the engine's post-commit refresh on thousands of chains.
+/// Regression: all three were quadratic (a linear chain search per desired chain in the
+/// planner; a sort of the table per created chain, a copy of the
 /// table and a linear chain search per operation, a linear "seen" search per touched chain):
 /// a 2,000-service first apply through the CLI spent ~45 s of CPU after the kernel had already
 /// committed. Behaviour is checked here; speed only in benchmarks.
