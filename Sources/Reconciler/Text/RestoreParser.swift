@@ -104,7 +104,9 @@ struct ParserState {
     }
 
     private mutating func command(_ line: [Character], from first: Int, number: Int) throws(ParseError) {
-        guard let block = open else {
+        // Only the name: a copy of the open block would make each append below copy every
+        // command parsed so far (quadratic in the input).
+        guard let table = open?.name else {
             throw ParseError(line: number, column: first + 1, message: "command outside a table", expected: "*table first")
         }
         var tokens = try tokenize(line, number: number)
@@ -112,7 +114,7 @@ struct ParserState {
             _ = try CounterText.parse(head, line: number)
             tokens.removeFirst()
         }
-        let parsed = try CommandParser.parse(tokens, line: line, number: number, family: script.family, table: block.name)
+        let parsed = try CommandParser.parse(tokens, line: line, number: number, family: script.family, table: table)
         open!.commands.append(parsed)
     }
 
