@@ -27,6 +27,16 @@ struct GoldenDecodeTests {
         #expect(rule.target == nil && rule.matches.isEmpty)
     }
 
+    /// An opaque rule still says which chain it jumps to, so a stale chain it references is kept.
+    @Test func opaqueRuleKeepsItsJumpTarget() throws {
+        let x = XtExpr(name: "owner", revision: 9, info: [1, 2, 3, 4])
+        for verdict in [Verdict.jump("KUBE-SVC-X"), .goto("KUBE-SVC-X")] {
+            let exprs: [RawExpression] = [.match(x), .counter(CounterExpr()), .immediate(ImmediateExpr(verdict: verdict))]
+            let rule = RuleDecoder.decode(NftRule(table: "nat", chain: "ADMIN", expressions: exprs), family: .ipv4)
+            #expect(rule.opaque != nil && rule.targetChain == "KUBE-SVC-X")
+        }
+    }
+
     @Test func unknownExpressionKindIsOpaque() throws {
         let exprs: [RawExpression] = [.unknown(UnknownExpr(name: "ct", data: [8, 0, 2, 0, 0, 0, 0, 0])),
                                       .counter(CounterExpr()), .immediate(ImmediateExpr(verdict: .accept))]

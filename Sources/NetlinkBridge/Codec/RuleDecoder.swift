@@ -13,8 +13,24 @@ public enum RuleDecoder {
             try state.finish()
             return state.rule
         } catch {
-            return Rule(opaque: OpaqueRule(expressions: rule.rawExpressions, reason: "\(error)"))
+            var opaque = Rule(opaque: OpaqueRule(expressions: rule.rawExpressions, reason: "\(error)"))
+            // Where it jumps is still known: a chain an undecodable rule references must not be
+            // deleted as stale (the kernel refuses with EBUSY and the whole transaction fails).
+            opaque.target = chainVerdict(of: rule)
+            return opaque
         }
+    }
+
+    /// The jump or goto of a rule's verdict, if it has one.
+    static func chainVerdict(of rule: NftRule) -> Target? {
+        for case .immediate(let i) in rule.expressions where i.dreg == 0 {
+            switch i.data {
+            case .verdict(.jump(let chain)): return .jump(chain)
+            case .verdict(.goto(let chain)): return .goto(chain)
+            default: continue
+            }
+        }
+        return nil
     }
 }
 

@@ -66,4 +66,27 @@ struct ForeignRulesTests {
         }
         return out
     }
+
+    /// A foreign rule we cannot decode (`-m length`, kept opaque) that jumps to a stale service
+    /// chain: the chain stays (with a warning), nothing else changes, and reconciling still works.
+    /// Regression: the planner did not see the opaque rule's jump, deleted the chain, and the
+    /// kernel refused every transaction with EBUSY.
+    @Test func staleChainReferencedByOpaqueForeignRuleIsKept() throws {
+        let namespace = try NetworkNamespace()
+        let flags = try NodeFlags.example()
+        var desired = try flags.desired([Self.cluster])
+        try Kpx.reconcileJSON(namespace, [Self.cluster], flags)
+        let stale = "KUBE-SVC-STALESTALESTALE1"
+        for argv in [["-N", stale], ["-A", stale, "-j", "RETURN"], ["-N", "ADMIN"],
+                     ["-A", "ADMIN", "-m", "length", "--length", "100", "-j", stale]] {
+            try namespace.check(["iptables", "-t", "nat"] + argv)
+        }
+        let before = try namespace.save()
+        let result = try Kpx.reconcile(namespace, [Self.cluster], flags)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("warning: stale chain nat/\(stale) is still referenced"), "\(result.stdout)")
+        desired[table: .nat]![chain: stale] = Chain(name: stale, rules: [Rule(target: .return)])
+        try Converged.expect(namespace, equals: desired, foreignBefore: before, "opaque reference")
+        try Converged.expectIdle(namespace, [Self.cluster], flags, "opaque reference")
+    }
 }
