@@ -7,13 +7,20 @@ public enum RuleDecoder {
     /// `ipsetNames` maps the kernel set indices of `-m set` matches to names (see
     /// `NftClient.ipsetNames`); a set match whose index is not in it makes the rule opaque.
     public static func decode(_ rule: NftRule, family: NftFamily, ipsetNames: [UInt16: String] = [:]) -> Rule {
+        decode(rule.expressions, raw: { rule.rawExpressions }, family: family, ipsetNames: ipsetNames)
+    }
+
+    /// Decodes `expressions`; `raw` gives the exact NFTA_RULE_EXPRESSIONS bytes, asked for only
+    /// when the rule turns out opaque.
+    static func decode(_ expressions: [RawExpression], raw: () -> [UInt8], family: NftFamily,
+                       ipsetNames: [UInt16: String]) -> Rule {
         do {
             var state = DecodeState(family: family, ipsetNames: ipsetNames)
-            for e in rule.expressions { try state.consume(e) }
+            for e in expressions { try state.consume(e) }
             try state.finish()
             return state.rule
         } catch {
-            return Rule(opaque: OpaqueRule(expressions: rule.rawExpressions, reason: "\(error)"))
+            return Rule(opaque: OpaqueRule(expressions: raw(), reason: "\(error)"))
         }
     }
 }

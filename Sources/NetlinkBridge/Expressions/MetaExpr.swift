@@ -17,11 +17,13 @@ public struct MetaExpr: Hashable, Sendable {
 
     public init(key: UInt32, dreg: UInt32? = 1, sreg: UInt32? = nil) { self.key = key; self.dreg = dreg; self.sreg = sreg }
 
-    init?(_ attrs: [NetlinkAttribute]) {
-        guard ExprAttrs.only(attrs, [Self.aDreg, Self.aKey, Self.aSreg]), let k = attrs.first(Self.aKey)?.u32 else { return nil }
+    static let allowed = AttributeIndex.mask(aDreg, aKey, aSreg)
+
+    init?(_ attrs: AttributeIndex) {
+        guard attrs.only(Self.allowed), let k = attrs.u32(Self.aKey) else { return nil }
         key = k
-        dreg = attrs.first(Self.aDreg)?.u32
-        sreg = attrs.first(Self.aSreg)?.u32
+        dreg = attrs.u32(Self.aDreg)
+        sreg = attrs.u32(Self.aSreg)
         guard (dreg == nil) != (sreg == nil) else { return nil }
     }
 

@@ -50,7 +50,12 @@ public enum RawExpression: Hashable, Sendable {
     /// Decodes one expression from its name and NFTA_EXPR_DATA bytes. Never fails: what does not
     /// decode exactly becomes `.unknown`.
     public static func decode(name: String, data: [UInt8]) -> RawExpression {
-        guard let attrs = try? NetlinkAttribute.parse(data) else { return .unknown(UnknownExpr(name: name, data: data)) }
+        data.withUnsafeBytes { decode(name: name, data: $0) }
+    }
+
+    /// `decode(name:data:)` reading the attribute bytes in place (copied only into the result).
+    static func decode(name: String, data: UnsafeRawBufferPointer) -> RawExpression {
+        guard let attrs = try? AttributeIndex(data) else { return .unknown(UnknownExpr(name: name, data: Array(data))) }
         let typed: RawExpression?
         switch name {
         case MetaExpr.name: typed = MetaExpr(attrs).map(RawExpression.meta)
@@ -65,7 +70,7 @@ public enum RawExpression: Hashable, Sendable {
         case "target": typed = XtExpr(attrs).map(RawExpression.target)
         default: typed = nil
         }
-        return typed ?? .unknown(UnknownExpr(name: name, data: data))
+        return typed ?? .unknown(UnknownExpr(name: name, data: Array(data)))
     }
 }
 
@@ -78,10 +83,10 @@ enum ExprAttrs {
         return true
     }
 
-    /// NFTA_DATA_VALUE inside an nft_data nest (NFTA_DATA_VALUE = 1).
-    static func dataValue(_ attr: NetlinkAttribute?) -> [UInt8]? {
-        guard let attr, let inner = try? attr.children(), inner.count == 1, inner[0].type == 1 else { return nil }
-        return inner[0].value
+    /// NFTA_DATA_VALUE inside the nft_data nest `type` (its only attribute, NFTA_DATA_VALUE = 1).
+    static func dataValue(_ attrs: AttributeIndex, _ type: UInt16) -> [UInt8]? {
+        guard let inner = try? attrs.children(type) else { return nil }
+        return inner.single(1)
     }
 
     static func putDataValue(_ w: inout AttributeWriter, _ type: UInt16, _ value: [UInt8]) {

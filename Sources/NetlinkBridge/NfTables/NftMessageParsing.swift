@@ -27,15 +27,24 @@ enum NftMessageParsing {
     }
 
     static func rule(_ m: NetlinkMessage, position: Int) throws -> NftRule {
-        let a = try NftProtocol.attributes(of: m)
-        typealias R = NftProtocol.RuleAttr
-        guard let table = a.first(R.table)?.string, let chain = a.first(R.chain)?.string else {
-            throw NetlinkError.malformed("rule without table or chain")
+        try withRuleAttributes(m) { a in
+            typealias R = NftProtocol.RuleAttr
+            guard let table = a.string(R.table), let chain = a.string(R.chain) else {
+                throw NetlinkError.malformed("rule without table or chain")
+            }
+            let raw = a.raw(R.expressions) ?? UnsafeRawBufferPointer(start: nil, count: 0)
+            return NftRule(table: table, chain: chain, handle: a.u64(R.handle) ?? 0, position: position,
+                           expressions: try NftRule.decodeExpressions(raw), rawExpressions: Array(raw),
+                           userdata: a.bytes(R.userdata))
         }
-        let raw = a.first(R.expressions)?.value ?? []
-        return NftRule(table: table, chain: chain, handle: a.first(R.handle)?.u64 ?? 0, position: position,
-                       expressions: try NftRule.decodeExpressions(raw), rawExpressions: raw,
-                       userdata: a.first(R.userdata)?.value)
+    }
+
+    /// Runs `body` with the attributes of a NEWRULE message indexed in place.
+    static func withRuleAttributes<T>(_ m: NetlinkMessage, _ body: (AttributeIndex) throws -> T) throws -> T {
+        try m.payload.withUnsafeBytes { p in
+            guard p.count >= 4 else { throw NetlinkError.malformed("nf_tables message without nfgenmsg") }
+            return try body(try AttributeIndex(UnsafeRawBufferPointer(rebasing: p[4...])))
+        }
     }
 
     static func generation(_ m: NetlinkMessage) throws -> UInt32 {
