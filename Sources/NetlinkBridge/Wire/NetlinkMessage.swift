@@ -49,19 +49,24 @@ public struct NetlinkMessage: Sendable, Equatable {
 
     /// Splits a datagram into its messages.
     public static func parseAll(_ bytes: [UInt8]) throws -> [NetlinkMessage] {
+        try bytes.withUnsafeBytes { try parseAll($0) }
+    }
+
+    /// `parseAll` reading the datagram in place (each payload is copied into its message).
+    static func parseAll(_ bytes: UnsafeRawBufferPointer) throws -> [NetlinkMessage] {
         var out: [NetlinkMessage] = []
         var offset = 0
         while offset + headerSize <= bytes.count {
-            let len = Int(ByteCoding.loadHost(bytes, at: offset, as: UInt32.self)!)
+            let len = Int(bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
             guard len >= headerSize, offset + len <= bytes.count else {
                 throw NetlinkError.malformed("message at offset \(offset) has length \(len) in \(bytes.count) bytes")
             }
             out.append(NetlinkMessage(
-                type: ByteCoding.loadHost(bytes, at: offset + 4)!,
-                flags: ByteCoding.loadHost(bytes, at: offset + 6)!,
-                seq: ByteCoding.loadHost(bytes, at: offset + 8)!,
-                portID: ByteCoding.loadHost(bytes, at: offset + 12)!,
-                payload: Array(bytes[(offset + headerSize)..<(offset + len)])))
+                type: bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self),
+                flags: bytes.loadUnaligned(fromByteOffset: offset + 6, as: UInt16.self),
+                seq: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self),
+                portID: bytes.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self),
+                payload: Array(UnsafeRawBufferPointer(rebasing: bytes[(offset + headerSize)..<(offset + len)]))))
             offset += ByteCoding.align4(len)
         }
         return out
