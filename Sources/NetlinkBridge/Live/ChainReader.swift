@@ -9,13 +9,11 @@ extension NftClient {
         var w = AttributeWriter()
         w.putString(NftProtocol.RuleAttr.table, table)
         w.putString(NftProtocol.RuleAttr.chain, chain)
-        let msgs = try connection.dump(NftProtocol.message(NftProtocol.Msg.getRule, family: family.rawValue, attrs: w.bytes),
-                                       operation: "list rules \(family.tableFamilyName) \(table) \(chain)")
         var rules: [Rule] = [], handles: [UInt64] = []
-        rules.reserveCapacity(msgs.count)
-        handles.reserveCapacity(msgs.count)
-        for m in msgs {
-            try NftMessageParsing.withRuleAttributes(m) { a in
+        let request = NftProtocol.message(NftProtocol.Msg.getRule, family: family.rawValue, attrs: w.bytes)
+        try connection.dump(request, operation: "list rules \(family.tableFamilyName) \(table) \(chain)",
+                            restart: { rules.removeAll(); handles.removeAll() }) { m in
+            try NftMessageParsing.withAttributes(payload: m.payload) { a in
                 typealias R = NftProtocol.RuleAttr
                 guard a.has(R.table), a.has(R.chain) else { throw NetlinkError.malformed("rule without table or chain") }
                 guard a.stringEquals(R.table, table), a.stringEquals(R.chain, chain) else { return }

@@ -43,10 +43,13 @@ enum NftMessageParsing {
 
     /// Runs `body` with the attributes of an nf_tables message (after nfgenmsg) indexed in place.
     static func withRuleAttributes<T>(_ m: NetlinkMessage, _ body: (AttributeIndex) throws -> T) throws -> T {
-        try m.payload.withUnsafeBytes { p in
-            guard p.count >= 4 else { throw NetlinkError.malformed("nf_tables message without nfgenmsg") }
-            return try body(try AttributeIndex(UnsafeRawBufferPointer(rebasing: p[4...])))
-        }
+        try m.payload.withUnsafeBytes { try withAttributes(payload: $0, body) }
+    }
+
+    /// `withRuleAttributes` over a payload read in place.
+    static func withAttributes<T>(payload p: UnsafeRawBufferPointer, _ body: (AttributeIndex) throws -> T) throws -> T {
+        guard p.count >= 4 else { throw NetlinkError.malformed("nf_tables message without nfgenmsg") }
+        return try body(try AttributeIndex(UnsafeRawBufferPointer(rebasing: p[4...])))
     }
 
     static func generation(_ m: NetlinkMessage) throws -> UInt32 {

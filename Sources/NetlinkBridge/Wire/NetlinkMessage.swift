@@ -55,21 +55,42 @@ public struct NetlinkMessage: Sendable, Equatable {
     /// `parseAll` reading the datagram in place (each payload is copied into its message).
     static func parseAll(_ bytes: UnsafeRawBufferPointer) throws -> [NetlinkMessage] {
         var out: [NetlinkMessage] = []
+        try NetlinkMessageView.forEach(in: bytes) { out.append($0.message) }
+        return out
+    }
+}
+
+/// One message of a received datagram read in place: header fields and payload bytes, valid
+/// only while the datagram is (inside `MessageExchange.receive(wait:into:)`).
+public struct NetlinkMessageView {
+    public var type: UInt16
+    public var flags: UInt16
+    public var seq: UInt32
+    public var portID: UInt32
+    public var payload: UnsafeRawBufferPointer
+
+    /// An owned copy.
+    public var message: NetlinkMessage {
+        NetlinkMessage(type: type, flags: flags, seq: seq, portID: portID, payload: Array(payload))
+    }
+
+    /// Calls `body` with each message of a datagram, in order.
+    static func forEach(in datagram: UnsafeRawBufferPointer, _ body: (NetlinkMessageView) throws -> Void) throws {
+        let h = NetlinkMessage.headerSize
         var offset = 0
-        while offset + headerSize <= bytes.count {
-            let len = Int(bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-            guard len >= headerSize, offset + len <= bytes.count else {
-                throw NetlinkError.malformed("message at offset \(offset) has length \(len) in \(bytes.count) bytes")
+        while offset + h <= datagram.count {
+            let len = Int(datagram.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            guard len >= h, offset + len <= datagram.count else {
+                throw NetlinkError.malformed("message at offset \(offset) has length \(len) in \(datagram.count) bytes")
             }
-            out.append(NetlinkMessage(
-                type: bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self),
-                flags: bytes.loadUnaligned(fromByteOffset: offset + 6, as: UInt16.self),
-                seq: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self),
-                portID: bytes.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self),
-                payload: Array(UnsafeRawBufferPointer(rebasing: bytes[(offset + headerSize)..<(offset + len)]))))
+            try body(NetlinkMessageView(
+                type: datagram.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self),
+                flags: datagram.loadUnaligned(fromByteOffset: offset + 6, as: UInt16.self),
+                seq: datagram.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self),
+                portID: datagram.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self),
+                payload: UnsafeRawBufferPointer(rebasing: datagram[(offset + h)..<(offset + len)])))
             offset += ByteCoding.align4(len)
         }
-        return out
     }
 }
 

@@ -60,6 +60,12 @@ public final class NetlinkSocket: MessageExchange {
     public static let receiveBufferSize = 1 << 18
 
     public func receive(wait: Bool) throws -> [NetlinkMessage]? {
+        var out: [NetlinkMessage]?
+        _ = try receive(wait: wait) { out = try NetlinkMessage.parseAll($0) }
+        return out
+    }
+
+    public func receive(wait: Bool, into body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
         let fd = mnl_socket_get_fd(socket)
         if buffer.count < Self.receiveBufferSize { buffer = [UInt8](repeating: 0, count: Self.receiveBufferSize) }
         while true {
@@ -69,13 +75,14 @@ public final class NetlinkSocket: MessageExchange {
             if n < 0 {
                 let e = errno
                 if e == EINTR { continue }
-                if !wait && (e == EAGAIN || e == EWOULDBLOCK) { return nil }
+                if !wait && (e == EAGAIN || e == EWOULDBLOCK) { return false }
                 throw NetlinkError.system(operation: "recv netlink", errno: e)
             }
             guard n <= buffer.count else {
                 throw NetlinkError.malformed("datagram of \(n) bytes exceeds the \(buffer.count)-byte receive buffer")
             }
-            return try buffer.withUnsafeBytes { try NetlinkMessage.parseAll(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            return true
         }
     }
 }
