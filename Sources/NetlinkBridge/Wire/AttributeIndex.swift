@@ -1,21 +1,22 @@
-/// A run of netlink attributes indexed in place, without copying: for each type below 32, where
+/// A run of netlink attributes indexed in place, without copying: for each type below 16, where
 /// its first occurrence's value lies in `base`. The hot path of dump decoding (tens of thousands
 /// of rules) reads every attribute through this instead of `[NetlinkAttribute]`.
 ///
 /// Valid only while `base` is (inside the `withUnsafeBytes` that produced it).
 struct AttributeIndex {
-    static let capacity = 32
+    /// Every nf_tables rule, chain, table and expression attribute iptables-nft uses is below 16.
+    static let capacity = 16
 
     let base: UnsafeRawBufferPointer
     /// Value start and end offsets per type (start -1 when absent).
-    private var starts = InlineArray<32, Int32>(repeating: -1)
-    private var ends = InlineArray<32, Int32>(repeating: 0)
+    private var starts = InlineArray<16, Int32>(repeating: -1)
+    private var ends = InlineArray<16, Int32>(repeating: 0)
     /// Bit t set: type t present / its NLA_F_NESTED flag set.
     private(set) var present: UInt32 = 0
     private(set) var nestedFlags: UInt32 = 0
     /// How many attributes the run holds (duplicates and out-of-range types included).
     private(set) var count = 0
-    /// Some type repeats, or is >= `capacity` (never one that iptables-nft's expressions use).
+    /// Some type repeats, or is >= `capacity` (then `has` is false for it and `only` fails).
     private(set) var irregular = false
 
     /// Indexes `base`; throws on a truncated or malformed length (as `NetlinkAttribute.parse`).
@@ -42,13 +43,13 @@ struct AttributeIndex {
         }
     }
 
-    func has(_ type: UInt16) -> Bool { type < 32 && present & (1 << type) != 0 }
+    @inline(__always) func has(_ type: UInt16) -> Bool { type < Self.capacity && present & (1 << type) != 0 }
 
     /// True when every attribute's type is in `allowed` (a bit mask) and none repeats.
     func only(_ allowed: UInt32) -> Bool { !irregular && present & ~allowed == 0 }
 
     /// The value bytes of `type`, in place.
-    func raw(_ type: UInt16) -> UnsafeRawBufferPointer? {
+    @inline(__always) func raw(_ type: UInt16) -> UnsafeRawBufferPointer? {
         guard has(type) else { return nil }
         return UnsafeRawBufferPointer(rebasing: base[Int(starts[Int(type)])..<Int(ends[Int(type)])])
     }
