@@ -38,15 +38,17 @@ public struct NftRuleSpec: Hashable, Sendable {
         self.ipsets = ipsets
     }
 
-    /// The spec with every set match bound to its index in `lookup`'s namespace.
-    public func bindingIpsets(_ lookup: any IpsetLookup) throws -> NftRuleSpec {
+    /// The spec with every set match bound to its index in `lookup`'s namespace; refuses, as
+    /// libxt_set does, a set that does not exist or belongs to the other family.
+    public func bindingIpsets(_ lookup: any IpsetLookup, family: NftFamily) throws -> NftRuleSpec {
         var out = self
         for binding in ipsets {
-            guard let index = try lookup.index(name: binding.setName) else {
+            guard let set = try lookup.find(name: binding.setName) else {
                 throw IpsetError.notFound(name: binding.setName)
             }
+            guard set.usable(by: family) else { throw IpsetError.wrongFamily(name: binding.setName, setFamily: set.family) }
             guard case .match(let x) = out.expressions[binding.expression] else { continue }
-            out.expressions[binding.expression] = .match(XtSetCodec.bind(x, index: index))
+            out.expressions[binding.expression] = .match(XtSetCodec.bind(x, index: set.index))
         }
         out.ipsets = []
         return out
