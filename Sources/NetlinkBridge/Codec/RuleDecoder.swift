@@ -32,11 +32,32 @@ enum RegisterContent {
     indirect case masked(RegisterContent, mask: [UInt8])
 }
 
+/// Register contents by register number: iptables-nft uses one or two registers per rule, so a
+/// few inline slots (no allocation, no hashing per rule) with a dictionary only beyond them.
+struct Registers {
+    private var numbers = InlineArray<4, UInt32>(repeating: .max)
+    private var contents = InlineArray<4, RegisterContent?>(repeating: nil)
+    private var more: [UInt32: RegisterContent] = [:]
+
+    subscript(register: UInt32) -> RegisterContent? {
+        get {
+            for i in numbers.indices where numbers[i] == register { return contents[i] }
+            return more[register]
+        }
+        set {
+            for i in numbers.indices where numbers[i] == register || numbers[i] == .max {
+                numbers[i] = register; contents[i] = newValue; return
+            }
+            more[register] = newValue
+        }
+    }
+}
+
 struct DecodeState {
     let family: NftFamily
     let ipsetNames: [UInt16: String]
     var rule = Rule()
-    var registers: [UInt32: RegisterContent] = [:]
+    var registers = Registers()
     /// Index in `rule.matches` of the tcp/udp match built from native port expressions.
     var nativePortMatch: Int?
     var sawCounter = false
