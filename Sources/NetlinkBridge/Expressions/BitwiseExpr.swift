@@ -28,13 +28,11 @@ public struct BitwiseExpr: Hashable, Sendable {
     }
 
     /// libnftnl order: sreg, dreg, len, mask, xor (no op attribute for the boolean form).
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putU32(Self.aSreg, sreg)
         w.putU32(Self.aDreg, dreg)
         w.putU32(Self.aLen, len)
         ExprAttrs.putDataValue(&w, Self.aMask, mask)
         ExprAttrs.putDataValue(&w, Self.aXor, xor)
-        return w.bytes
     }
 }

@@ -23,11 +23,9 @@ public struct CmpExpr: Hashable, Sendable {
     }
 
     /// libnftnl order: sreg, op, data.
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putU32(Self.aSreg, sreg)
         w.putU32(Self.aOp, op)
         ExprAttrs.putDataValue(&w, Self.aData, data)
-        return w.bytes
     }
 }

@@ -17,10 +17,8 @@ public struct CounterExpr: Hashable, Sendable {
     }
 
     /// libnftnl order: bytes, packets.
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putU64(Self.aBytes, bytes)
         w.putU64(Self.aPackets, packets)
-        return w.bytes
     }
 }

@@ -79,8 +79,7 @@ public struct ImmediateExpr: Hashable, Sendable {
     }
 
     /// libnftnl order: dreg, data (verdict: code, chain).
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putU32(Self.aDreg, dreg)
         w.nest(Self.aData) { d in
             switch data {
@@ -92,6 +91,5 @@ public struct ImmediateExpr: Hashable, Sendable {
                 }
             }
         }
-        return w.bytes
     }
 }

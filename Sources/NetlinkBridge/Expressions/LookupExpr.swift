@@ -19,13 +19,11 @@ public struct LookupExpr: Hashable, Sendable {
         flags = attrs.u32(Self.aFlags)
     }
 
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putU32(Self.aSreg, sreg)
         if let dreg { w.putU32(Self.aDreg, dreg) }
         w.putString(Self.aSet, set)
         if let setID { w.putU32(Self.aSetID, setID) }
         if let flags { w.putU32(Self.aFlags, flags) }
-        return w.bytes
     }
 }

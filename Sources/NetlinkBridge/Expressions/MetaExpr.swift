@@ -28,11 +28,9 @@ public struct MetaExpr: Hashable, Sendable {
     }
 
     /// libnftnl order: key, dreg, sreg.
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putU32(Self.aKey, key)
         if let dreg { w.putU32(Self.aDreg, dreg) }
         if let sreg { w.putU32(Self.aSreg, sreg) }
-        return w.bytes
     }
 }

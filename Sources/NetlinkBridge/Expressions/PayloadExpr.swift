@@ -26,12 +26,10 @@ public struct PayloadExpr: Hashable, Sendable {
     }
 
     /// libnftnl order: dreg, base, offset, len.
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putU32(Self.aDreg, dreg)
         w.putU32(Self.aBase, base)
         w.putU32(Self.aOffset, offset)
         w.putU32(Self.aLen, len)
-        return w.bytes
     }
 }

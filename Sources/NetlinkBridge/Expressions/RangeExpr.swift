@@ -22,12 +22,10 @@ public struct RangeExpr: Hashable, Sendable {
     }
 
     /// libnftnl order: sreg, op, from, to.
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putU32(Self.aSreg, sreg)
         w.putU32(Self.aOp, op)
         ExprAttrs.putDataValue(&w, Self.aFrom, from)
         ExprAttrs.putDataValue(&w, Self.aTo, to)
-        return w.bytes
     }
 }

@@ -33,17 +33,25 @@ public enum RawExpression: Hashable, Sendable {
 
     /// The NFTA_EXPR_DATA attribute run of this expression.
     public func encodedData() -> [UInt8] {
+        if case .unknown(let e) = self { return e.data }
+        var w = AttributeWriter()
+        encodeData(into: &w)
+        return w.bytes
+    }
+
+    /// Appends this expression's attribute run to `w` (typed kinds only).
+    func encodeData(into w: inout AttributeWriter) {
         switch self {
-        case .meta(let e): return e.encode()
-        case .payload(let e): return e.encode()
-        case .cmp(let e): return e.encode()
-        case .bitwise(let e): return e.encode()
-        case .immediate(let e): return e.encode()
-        case .counter(let e): return e.encode()
-        case .range(let e): return e.encode()
-        case .lookup(let e): return e.encode()
-        case .match(let e), .target(let e): return e.encode()
-        case .unknown(let e): return e.data
+        case .meta(let e): e.encode(into: &w)
+        case .payload(let e): e.encode(into: &w)
+        case .cmp(let e): e.encode(into: &w)
+        case .bitwise(let e): e.encode(into: &w)
+        case .immediate(let e): e.encode(into: &w)
+        case .counter(let e): e.encode(into: &w)
+        case .range(let e): e.encode(into: &w)
+        case .lookup(let e): e.encode(into: &w)
+        case .match(let e), .target(let e): e.encode(into: &w)
+        case .unknown(let e): w.appendRaw(e.data)
         }
     }
 

@@ -20,11 +20,9 @@ public struct XtExpr: Hashable, Sendable {
     }
 
     /// libnftnl order: name, rev, info.
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putString(Self.aName, extensionName)
         w.putU32(Self.aRev, revision)
         w.put(Self.aInfo, info)
-        return w.bytes
     }
 }

@@ -51,7 +51,7 @@ public struct NftRule: Hashable, Sendable {
         for e in expressions {
             w.nest(NftProtocol.listElem) { elem in
                 elem.putString(NftProtocol.exprName, e.name)
-                elem.put(NftProtocol.exprData, e.encodedData(), nested: true)
+                elem.nest(NftProtocol.exprData) { e.encodeData(into: &$0) }
             }
         }
         return w.bytes

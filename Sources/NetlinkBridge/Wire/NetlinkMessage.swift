@@ -38,13 +38,13 @@ public struct NetlinkMessage: Sendable, Equatable {
 
     /// Appends the wire form to `out` (for building one datagram out of many messages).
     public func appendEncoded(to out: inout [UInt8]) {
-        out += ByteCoding.host(UInt32(Self.headerSize + payload.count))
-        out += ByteCoding.host(type)
-        out += ByteCoding.host(flags)
-        out += ByteCoding.host(seq)
-        out += ByteCoding.host(portID)
+        withUnsafeBytes(of: UInt32(Self.headerSize + payload.count)) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: type) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: flags) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: seq) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: portID) { out.append(contentsOf: $0) }
         out += payload
-        out += [UInt8](repeating: 0, count: ByteCoding.align4(payload.count) - payload.count)
+        for _ in payload.count..<ByteCoding.align4(payload.count) { out.append(0) }
     }
 
     /// Splits a datagram into its messages.

@@ -46,6 +46,7 @@ public final class NetlinkSocket: MessageExchange {
 
     public func send(_ messages: [NetlinkMessage]) throws {
         var datagram = [UInt8]()
+        datagram.reserveCapacity(messages.reduce(0) { $0 + NetlinkMessage.headerSize + ByteCoding.align4($1.payload.count) })
         for m in messages { m.appendEncoded(to: &datagram) }
         let sent = datagram.withUnsafeBytes { mnl_socket_sendto(socket, $0.baseAddress, $0.count) }
         guard sent == datagram.count else {
