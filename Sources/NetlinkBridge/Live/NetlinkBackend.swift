@@ -68,8 +68,9 @@ public enum PlanTranslator {
 
     static func append(_ operation: PlanOperation, to batch: inout NftBatch, family: NftFamily) throws {
         func spec(_ rule: Rule, _ table: TableName, _ chain: String) throws -> NftRuleSpec {
-            try RuleEncoder.spec(rule, table: table.rawValue, chain: chain, family: family,
-                                 label: SaveRenderer.line(chain: chain, rule: rule, family: family.ipFamily))
+            var spec = try RuleEncoder.spec(rule, table: table.rawValue, chain: chain, family: family)
+            spec.origin = RuleOrigin(chain: chain, rule: rule, family: family.ipFamily)
+            return spec
         }
         switch operation {
         case .createTable(let table):
