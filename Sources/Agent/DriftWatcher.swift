@@ -12,16 +12,19 @@ final class DriftWatcher: Sendable {
     private let finished = Mutex<Bool>(false)
     let family: UInt8
     let tables: Set<String>
+    /// Netlink ports our own commits come from.
+    let ownPorts: Set<UInt32>
 
-    init(netns: String?, family: IPFamily, tables: [TableName] = [.filter, .nat]) throws {
+    init(netns: String?, family: IPFamily, ownPorts: Set<UInt32>, tables: [TableName] = [.filter, .nat]) throws {
+        self.ownPorts = ownPorts
         socket = UncheckedBox(try NftEventSocket(netns: netns))
         self.family = family == .ipv4 ? 2 : 10
         self.tables = Set(tables.map(\.rawValue))
     }
 
     /// Whether a transaction concerns us: someone else's, touching one of our tables.
-    func relevant(_ transaction: NftTransaction, ownPID: UInt32 = UInt32(getpid())) -> Bool {
-        if transaction.pid == ownPID { return false }
+    func relevant(_ transaction: NftTransaction) -> Bool {
+        if ownPorts.contains(transaction.portID) { return false }
         return transaction.changes.contains { $0.family == family && tables.contains($0.table) }
     }
 
@@ -59,4 +62,14 @@ final class DriftWatcher: Sendable {
 final class UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
+}
+
+/// A backend that writes through a netlink socket of its own: its port tells our commits apart
+/// in the nf_tables event stream.
+public protocol KernelWriter {
+    var writerPortID: UInt32? { get }
+}
+
+extension NetlinkBackend: KernelWriter {
+    public var writerPortID: UInt32? { (client.connection.exchange as? NetlinkSocket)?.portID }
 }

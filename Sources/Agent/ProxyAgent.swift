@@ -20,6 +20,7 @@ public final class ProxyAgent: @unchecked Sendable {
     // Confined to `run()`: the engine and its backend are used by the loop task only.
     private let engine: ReconcileEngine
     private let accounting: ((Ruleset) throws -> Void)?
+    private let ownPorts: Set<UInt32>
 
     /// An agent over `backend` (the kernel: `NetlinkBackend`).
     public init(configuration: AgentConfiguration, sources: [any ClusterEventSource], backend: RulesetBackend,
@@ -30,6 +31,7 @@ public final class ProxyAgent: @unchecked Sendable {
         self.logger = logger
         self.health = HealthState(timeout: configuration.syncPeriod * 2)
         self.engine = ReconcileEngine(backend: backend, family: configuration.settings.ipFamily)
+        self.ownPorts = Set([(backend as? KernelWriter)?.writerPortID].compactMap { $0 })
         if let netlink = backend as? NetlinkBackend, configuration.settings.nfacct {
             accounting = { try netlink.ensureAccountingObjects(for: $0) }
         } else {
@@ -57,7 +59,7 @@ public final class ProxyAgent: @unchecked Sendable {
         var watcher: DriftWatcher? = nil
         if configuration.watchDrift {
             do {
-                let w = try DriftWatcher(netns: configuration.netns, family: configuration.settings.ipFamily)
+                let w = try DriftWatcher(netns: configuration.netns, family: configuration.settings.ipFamily, ownPorts: ownPorts)
                 w.start(logger: logger) { [inbox] in inbox.push(.drift($0)) }
                 watcher = w
             } catch {

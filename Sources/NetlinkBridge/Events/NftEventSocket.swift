@@ -19,6 +19,9 @@ public struct NftTransaction: Hashable, Sendable {
     /// The process that committed it (NFTA_GEN_PROC_PID), when the kernel says.
     public var pid: UInt32?
     public var processName: String?
+    /// The netlink port of the socket that sent the batch (the notifications' nlmsg_pid): tells
+    /// our own commits from everyone else's.
+    public var portID: UInt32
     public var changes: [NftChange]
 
     /// Whether it touched `table` of `family`.
@@ -104,7 +107,7 @@ public final class NftEventSocket {
             defer { pending = [] }
             return NftTransaction(generation: attrs.first(NftProtocol.genID)?.u32 ?? 0,
                                   pid: attrs.first(UInt16(2))?.u32, processName: attrs.first(UInt16(3))?.string,
-                                  changes: pending)
+                                  portID: message.portID, changes: pending)
         }
         guard let (object, added) = Self.classify(kind) else { return nil }
         // NFTA_*_TABLE is attribute 1 for every object type except tables (whose name is attribute 1).

@@ -1,0 +1,131 @@
+import Agent
+import Foundation
+import KubeClient
+import Reconciler
+import Testing
+
+/// The agent against the fake API server, programming a fresh network namespace.
+@Suite(.serialized, .enabled(if: NetnsTests.enabled, "set KPX_NETNS_TESTS!=0 (root) for network-namespace tests"))
+struct AgentAPITests {
+    @Test(.timeLimit(.minutes(1)))
+    func servicesAndEndpointsCreatedChangedDeletedEndInTheRightRules() async throws {
+        var services = [K.service("ns1", "svc1", clusterIP: "172.30.0.41", ports: [K.port("p80", 80)]),
+                        K.service("ns2", "svc2", clusterIP: "172.30.0.42", ports: [K.port("p53", 53, "UDP")])]
+        var slices = [K.slice("ns1", "svc1", ips: ["10.180.0.1", "10.180.0.2"])]
+        let h = try await AgentHarness { api in
+            services.forEach(api.upsert)
+            slices.forEach(api.upsert)
+        }
+        #expect(await h.converges(to: K.desired(services, slices)), "initial: \(h.difference(to: K.desired(services, slices)))")
+
+        // Created: a new service with endpoints.
+        services.append(K.service("ns3", "svc3", clusterIP: "172.30.0.43", ports: [K.port("p80", 80, nodePort: 30080)], type: "NodePort"))
+        slices.append(K.slice("ns3", "svc3", ips: ["10.180.3.1"]))
+        h.api.upsert(services[2])
+        h.api.upsert(slices[1])
+        #expect(await h.converges(to: K.desired(services, slices)), "create: \(h.difference(to: K.desired(services, slices)))")
+
+        // Changed: an endpoint replaced, a port changed, UDP service gains endpoints.
+        slices[0] = K.slice("ns1", "svc1", ips: ["10.180.0.1", "10.180.0.9"])
+        services[0] = K.service("ns1", "svc1", clusterIP: "172.30.0.41", ports: [K.port("p80", 8080)])
+        slices.append(K.slice("ns2", "svc2", ips: ["10.180.2.1"], port: 53, portName: "p53", proto: "UDP"))
+        h.api.upsert(slices[0])
+        h.api.upsert(services[0])
+        h.api.upsert(slices[2])
+        #expect(await h.converges(to: K.desired(services, slices)), "change: \(h.difference(to: K.desired(services, slices)))")
+
+        // Deleted: a service and a slice.
+        h.api.deleteService("ns3", "svc3")
+        h.api.deleteSlice("ns1", "svc1-1")
+        services.remove(at: 2)
+        slices.remove(at: 0)
+        #expect(await h.converges(to: K.desired(services, slices)), "delete: \(h.difference(to: K.desired(services, slices)))")
+        let nat = try h.save("nat")
+        #expect(!nat.contains("ns3/svc3"))
+        await h.stop()
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func floodOfOneThousandEndpointChangesIsCoalescedIntoFewSyncs() async throws {
+        let service = K.service("ns1", "flood", clusterIP: "172.30.1.1", ports: [K.port("p80", 80)])
+        let h = try await AgentHarness(minSyncPeriod: .seconds(1)) { api in api.upsert(service) }
+        #expect(await h.converges(to: K.desired([service], [])))
+        let before = h.agent.stats.syncs
+        var last = K.slice("ns1", "flood", ips: ["10.1.0.1"])
+        for i in 0..<1000 {
+            last = K.slice("ns1", "flood", ips: ["10.1.\(i / 250).\(i % 250 + 1)", "10.2.0.1"])
+            h.api.upsert(last)
+        }
+        #expect(await h.converges(to: K.desired([service], [last]), within: .seconds(15)))
+        try await Task.sleep(for: .milliseconds(1200))
+        let syncs = h.agent.stats.syncs - before
+        #expect(syncs >= 1 && syncs <= 5, "1000 changes took \(syncs) syncs")
+        let metrics = h.agent.metrics.render()
+        #expect(metrics.contains("kubeproxy_sync_proxy_rules_endpoint_changes_total"))
+        await h.stop()
+    }
+
+    @Test(.timeLimit(.minutes(1)), arguments: [true, false])
+    func goneRelistsWithoutLosingChanges(asEvent: Bool) async throws {
+        let a = K.service("ns1", "a", clusterIP: "172.30.2.1", ports: [K.port("p80", 80)])
+        let b = K.service("ns1", "b", clusterIP: "172.30.2.2", ports: [K.port("p80", 80)])
+        let c = K.service("ns1", "c", clusterIP: "172.30.2.3", ports: [K.port("p80", 80)])
+        let h = try await AgentHarness { api in api.upsert(a); api.upsert(b); api.goneAsEvent = asEvent }
+        #expect(await h.converges(to: K.desired([a, b], [])))
+        let lists = h.api.count("list services")
+        // While the agent is cut off: b deleted, c created, a gains endpoints; history compacted.
+        h.api.dropWatches()
+        h.api.deleteService("ns1", "b")
+        h.api.upsert(c)
+        let sa = K.slice("ns1", "a", ips: ["10.3.0.1"])
+        h.api.upsert(sa)
+        h.api.compact()
+        h.api.dropWatches()
+        #expect(await h.converges(to: K.desired([a, c], [sa])), "\(h.difference(to: K.desired([a, c], [sa])))")
+        #expect(h.api.count("list services") > lists, "a 410 must relist")
+        // The relisted watch keeps working.
+        h.api.deleteService("ns1", "c")
+        #expect(await h.converges(to: K.desired([a], [sa])))
+        await h.stop()
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func droppedWatchResumesFromItsResourceVersion() async throws {
+        let a = K.service("ns1", "a", clusterIP: "172.30.3.1", ports: [K.port("p80", 80)])
+        let h = try await AgentHarness { api in api.upsert(a) }
+        #expect(await h.converges(to: K.desired([a], [])))
+        let lists = h.api.count("list services") + h.api.count("list endpointslices")
+        for round in 0..<3 {
+            h.api.dropWatches()
+            let s = K.slice("ns1", "a", ips: ["10.4.0.\(round + 1)"])
+            h.api.upsert(s)
+            #expect(await h.converges(to: K.desired([a], [s])), "round \(round)")
+        }
+        #expect(h.api.count("list services") + h.api.count("list endpointslices") == lists, "a dropped stream re-watches, no relist")
+        #expect(h.api.count("watch services") >= 2)
+        await h.stop()
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func invalidObjectsAreLoggedAndSkipped() async throws {
+        let good = K.service("ns1", "good", clusterIP: "172.30.4.1", ports: [K.port("p80", 80)])
+        let badIP = K.service("ns1", "bad-ip", clusterIP: "300.1.2.3", ports: [K.port("p80", 80)])
+        let h = try await AgentHarness { api in
+            api.upsert(good)
+            api.upsert(badIP)
+            // Undecodable: ports is not a list.
+            api.upsert(.services, ["apiVersion": "v1", "kind": "Service", "metadata": ["name": "garbage", "namespace": "ns1"],
+                                   "spec": ["clusterIP": "172.30.4.9", "ports": "eighty"]])
+        }
+        #expect(await h.converges(to: K.desired([good], [])))
+        #expect(h.agent.stats.invalidObjects >= 2)
+        // Later invalid objects through the watch are skipped as well; valid ones still count.
+        h.api.upsert(.endpointslices, ["apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                                       "metadata": ["name": "x", "namespace": "ns1"], "endpoints": 7])
+        let s = K.slice("ns1", "good", ips: ["10.5.0.1"])
+        h.api.upsert(s)
+        #expect(await h.converges(to: K.desired([good], [s])))
+        #expect(h.agent.stats.invalidObjects >= 3)
+        await h.stop()
+    }
+}
