@@ -11,6 +11,14 @@ public struct NftChange: Hashable, Sendable {
     public var table: String
     /// The chain, for chain and rule changes.
     public var chain: String?
+
+    public init(object: Object, added: Bool, family: UInt8, table: String, chain: String? = nil) {
+        self.object = object
+        self.added = added
+        self.family = family
+        self.table = table
+        self.chain = chain
+    }
 }
 
 /// Everything one committed transaction changed, closed by its NEWGEN notification.
@@ -45,7 +53,7 @@ public final class NftEventSocket {
     public static let group: Int32 = 7
     private let socket: OpaquePointer
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    private var pending: [NftChange] = []
+    private var assembler = NftTransactionAssembler()
 
     /// Opens and subscribes the socket inside `netns` (nil: the current namespace).
     public init(netns: String? = nil, receiveBuffer: Int32 = 8 << 20) throws {
@@ -88,18 +96,26 @@ public final class NftEventSocket {
             if n < 0 {
                 let e = errno
                 if e == EINTR || e == EAGAIN { continue }
-                if e == ENOBUFS { pending = []; return .overrun }
+                if e == ENOBUFS { assembler = NftTransactionAssembler(); return .overrun }
                 throw NetlinkError.system(operation: "recv nf_tables events", errno: e)
             }
             for message in try NetlinkMessage.parseAll(Array(buffer[0..<n])) {
-                if let transaction = try absorb(message) { done.append(transaction) }
+                if let transaction = try assembler.absorb(message) { done.append(transaction) }
             }
             wait = 0  // drain what is already queued, then return
         }
     }
+}
+
+/// Groups nf_tables notifications into transactions (a transaction ends with its NEWGEN).
+/// Knows nothing of sockets: tests feed it messages.
+public struct NftTransactionAssembler: Sendable {
+    private var pending: [NftChange] = []
+
+    public init() {}
 
     /// Adds one notification; returns the transaction it closes, if it is a NEWGEN.
-    func absorb(_ message: NetlinkMessage) throws -> NftTransaction? {
+    public mutating func absorb(_ message: NetlinkMessage) throws -> NftTransaction? {
         guard message.type >> 8 == NftProtocol.subsystem >> 8, message.payload.count >= 4 else { return nil }
         let kind = message.type & 0xff
         let attrs = try NftProtocol.attributes(of: message)
