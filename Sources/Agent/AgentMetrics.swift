@@ -26,6 +26,7 @@ public final class AgentMetrics: Sendable {
     let syncs: Counter
     let rereads: Counter
     let invalidObjects: Counter
+    let conntrackDeleted: Counter
 
     /// kube-proxy: ExponentialBuckets(0.001, 2, 15).
     static let syncBuckets: [Duration] = (0..<15).map { .microseconds(1000 << $0) }
@@ -68,6 +69,7 @@ public final class AgentMetrics: Sendable {
         generationConflicts = r.makeCounter(name: "kpx_reconcile_generation_conflicts_total", help: "Commits refused with ERESTART and replanned")
         syncs = r.makeCounter(name: "kpx_reconcile_syncs_total", help: "Syncs run")
         rereads = r.makeCounter(name: "kpx_reconcile_full_reads_total", help: "Syncs that re-read the live tables")
+        conntrackDeleted = r.makeCounter(name: "kpx_reconcile_conntrack_entries_deleted_total", help: "Stale UDP conntrack entries deleted")
         invalidObjects = r.makeCounter(name: "kpx_reconcile_invalid_objects_total", help: "API objects skipped as invalid")
     }
 

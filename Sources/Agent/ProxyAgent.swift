@@ -21,6 +21,9 @@ public final class ProxyAgent: @unchecked Sendable {
     private let engine: ReconcileEngine
     private let accounting: ((Ruleset) throws -> Void)?
     private let ownPorts: Set<UInt32>
+    /// ctnetlink, for UDP conntrack cleanup (kernel backends only).
+    private var conntrack: ConntrackClient?
+    private let cleansConntrack: Bool
 
     /// An agent over `backend` (the kernel: `NetlinkBackend`).
     public init(configuration: AgentConfiguration, sources: [any ClusterEventSource], backend: RulesetBackend,
@@ -32,6 +35,7 @@ public final class ProxyAgent: @unchecked Sendable {
         self.health = HealthState(timeout: configuration.syncPeriod * 2)
         self.engine = ReconcileEngine(backend: backend, family: configuration.settings.ipFamily)
         self.ownPorts = Set([(backend as? KernelWriter)?.writerPortID].compactMap { $0 })
+        self.cleansConntrack = backend is KernelWriter
         if let netlink = backend as? NetlinkBackend, configuration.settings.nfacct {
             accounting = { try netlink.ensureAccountingObjects(for: $0) }
         } else {
@@ -99,6 +103,7 @@ public final class ProxyAgent: @unchecked Sendable {
             let outcome = try engine.reconcile(desired)
             let elapsed = ContinuousClock.now - started
             record(reason, outcome: outcome, elapsed: elapsed, recomputed: recomputed.count, desired: desired)
+            if outcome.applied { cleanStaleUDPFlows(desired) }
             for (_, trigger) in pending.triggers {
                 let latency = Date().timeIntervalSince(trigger)
                 if latency >= 0 { metrics.networkProgramming.record(.milliseconds(Int64(latency * 1000))) }
@@ -114,6 +119,25 @@ public final class ProxyAgent: @unchecked Sendable {
             logger.error("sync failed; previous rules left in place, will retry", metadata: [
                 "reason": "\(reason.rawValue)", "error": "\(error)"])
             return false
+        }
+    }
+
+    /// Deletes conntrack entries of UDP services whose endpoints they no longer go to.
+    private func cleanStaleUDPFlows(_ desired: Ruleset) {
+        guard cleansConntrack else { return }
+        let targets = UDPServiceTargets(desired)
+        guard !targets.isEmpty else { return }
+        do {
+            if conntrack == nil { conntrack = try ConntrackClient(netns: configuration.netns) }
+            let stale = targets.stale(try conntrack!.flows(family: configuration.settings.ipFamily, proto: 17))
+            for flow in stale { try conntrack!.delete(flow) }
+            if !stale.isEmpty {
+                metrics.conntrackDeleted.increment(by: Int64(stale.count))
+                logger.info("deleted stale UDP conntrack entries", metadata: ["count": "\(stale.count)"])
+            }
+        } catch {
+            conntrack = nil
+            logger.warning("UDP conntrack cleanup failed", metadata: ["error": "\(error)"])
         }
     }
 
