@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Reconciler
 
 /// A local Kubernetes API server (127.0.0.1 only) speaking the real list/watch wire protocol for
@@ -41,15 +42,37 @@ final class FakeAPIServer: @unchecked Sendable {
     var pageSize: Int?
 
     private var channel: Channel?
+    private var tls: NIOSSLContext?
+    /// When set, requests without `Authorization: Bearer <token>` get 401.
+    var requiredToken: String?
+    private(set) var authorizations: [String] = []
     var port: Int { channel?.localAddress?.port ?? 0 }
-    var url: String { "http://127.0.0.1:\(port)" }
+    var url: String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)" }
+
+    /// Serves HTTPS with `certificate`/`key`; with `clientCA`, a client certificate signed by it is required.
+    func useTLS(certificate: String, key: String, clientCA: String?) throws {
+        var config = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        if let clientCA {
+            config.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientCA))
+            config.certificateVerification = .noHostnameVerification
+        }
+        tls = try NIOSSLContext(configuration: config)
+    }
 
     func start() async throws {
+        let tls = self.tls
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(FakeAPIHandler(server: self))
+                let secured: EventLoopFuture<Void> = tls.map { ctx in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: ctx)) }
+                } ?? channel.eventLoop.makeSucceededVoidFuture()
+                return secured.flatMap {
+                    channel.pipeline.configureHTTPServerPipeline().flatMap {
+                        channel.pipeline.addHandler(FakeAPIHandler(server: self))
+                    }
                 }
             }
         channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
@@ -135,6 +158,12 @@ final class FakeAPIServer: @unchecked Sendable {
     // MARK: request handling
 
     func handle(_ head: HTTPRequestHead, channel: Channel) {
+        let auth = head.headers.first(name: "Authorization") ?? ""
+        lock.withLock { authorizations.append(auth) }
+        if let requiredToken, auth != "Bearer \(requiredToken)" {
+            respond(channel, .unauthorized, status(401, "Unauthorized", "Unauthorized"))
+            return
+        }
         let parts = head.uri.split(separator: "?", maxSplits: 1)
         let path = String(parts[0])
         var query: [String: String] = [:]
