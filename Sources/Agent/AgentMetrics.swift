@@ -37,41 +37,33 @@ public final class AgentMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         let r = registry
-        syncDuration = r.makeDurationHistogram(name: "kubeproxy_sync_proxy_rules_duration_seconds", buckets: Self.syncBuckets,
-                                               help: "SyncProxyRules latency in seconds")
-        fullSyncDuration = r.makeDurationHistogram(name: "kubeproxy_sync_full_proxy_rules_duration_seconds", buckets: Self.syncBuckets,
-                                                   help: "SyncProxyRules latency in seconds for full resyncs")
-        partialSyncDuration = r.makeDurationHistogram(name: "kubeproxy_sync_partial_proxy_rules_duration_seconds", buckets: Self.syncBuckets,
-                                                      help: "SyncProxyRules latency in seconds for partial resyncs")
-        networkProgramming = r.makeDurationHistogram(name: "kubeproxy_network_programming_duration_seconds", buckets: Self.programmingBuckets,
-                                                     help: "In Cluster Network Programming Latency in seconds")
-        lastTimestamp = r.makeGauge(name: "kubeproxy_sync_proxy_rules_last_timestamp_seconds",
-                                    help: "The last time proxy rules were successfully synced")
-        lastQueuedTimestamp = r.makeGauge(name: "kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds",
-                                          help: "The last time a sync of proxy rules was queued")
-        rulesNat = r.makeGauge(name: "kubeproxy_sync_proxy_rules_iptables_total", labels: [("table", "nat")],
-                               help: "Total number of iptables rules owned by kube-proxy")
-        rulesFilter = r.makeGauge(name: "kubeproxy_sync_proxy_rules_iptables_total", labels: [("table", "filter")],
-                                  help: "Total number of iptables rules owned by kube-proxy")
-        endpointChanges = r.makeCounter(name: "kubeproxy_sync_proxy_rules_endpoint_changes_total", help: "Cumulative proxy rules Endpoint changes")
-        serviceChanges = r.makeCounter(name: "kubeproxy_sync_proxy_rules_service_changes_total", help: "Cumulative proxy rules Service changes")
-        endpointChangesPending = r.makeGauge(name: "kubeproxy_sync_proxy_rules_endpoint_changes_pending", help: "Pending proxy rules Endpoint changes")
-        serviceChangesPending = r.makeGauge(name: "kubeproxy_sync_proxy_rules_service_changes_pending", help: "Pending proxy rules Service changes")
-        restoreFailures = r.makeCounter(name: "kubeproxy_sync_proxy_rules_iptables_restore_failures_total",
-                                        help: "Cumulative proxy iptables restore failures")
-        partialRestoreFailures = r.makeCounter(name: "kubeproxy_sync_proxy_rules_iptables_partial_restore_failures_total",
-                                               help: "Cumulative proxy iptables partial restore failures")
-        operations = r.makeValueHistogram(name: "kpx_reconcile_sync_operations", buckets: [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 20000],
-                                          help: "Rule and chain operations committed per sync")
-        operationsTotal = r.makeCounter(name: "kpx_reconcile_operations_total", help: "Rule and chain operations committed")
-        driftRepairs = r.makeCounter(name: "kpx_reconcile_drift_repairs_total", help: "Syncs that repaired rules changed by someone else")
-        driftEvents = r.makeCounter(name: "kpx_reconcile_drift_events_total", help: "Foreign nf_tables transactions seen in the tables we own rules in")
-        generationConflicts = r.makeCounter(name: "kpx_reconcile_generation_conflicts_total", help: "Commits refused with ERESTART and replanned")
-        syncs = r.makeCounter(name: "kpx_reconcile_syncs_total", help: "Syncs run")
-        rereads = r.makeCounter(name: "kpx_reconcile_full_reads_total", help: "Syncs that re-read the live tables")
-        conntrackDeleted = r.makeCounter(name: "kpx_reconcile_conntrack_entries_deleted_total", help: "Stale UDP conntrack entries deleted")
-        invalidObjects = r.makeCounter(name: "kpx_reconcile_invalid_objects_total", help: "API objects skipped as invalid")
+        let d = Self.d
+        syncDuration = r.makeDurationHistogram(descriptor: d("kubeproxy_sync_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds"), buckets: Self.syncBuckets)
+        fullSyncDuration = r.makeDurationHistogram(descriptor: d("kubeproxy_sync_full_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds for full resyncs"), buckets: Self.syncBuckets)
+        partialSyncDuration = r.makeDurationHistogram(descriptor: d("kubeproxy_sync_partial_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds for partial resyncs"), buckets: Self.syncBuckets)
+        networkProgramming = r.makeDurationHistogram(descriptor: d("kubeproxy_network_programming_duration_seconds", "In Cluster Network Programming Latency in seconds"), buckets: Self.programmingBuckets)
+        lastTimestamp = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_last_timestamp_seconds", "The last time proxy rules were successfully synced"))
+        lastQueuedTimestamp = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds", "The last time a sync of proxy rules was queued"))
+        rulesNat = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_iptables_total", "Total number of iptables rules owned by kube-proxy"), labels: [("table", "nat")])
+        rulesFilter = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_iptables_total", "Total number of iptables rules owned by kube-proxy"), labels: [("table", "filter")])
+        endpointChanges = r.makeCounter(descriptor: d("kubeproxy_sync_proxy_rules_endpoint_changes_total", "Cumulative proxy rules Endpoint changes"))
+        serviceChanges = r.makeCounter(descriptor: d("kubeproxy_sync_proxy_rules_service_changes_total", "Cumulative proxy rules Service changes"))
+        endpointChangesPending = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_endpoint_changes_pending", "Pending proxy rules Endpoint changes"))
+        serviceChangesPending = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_service_changes_pending", "Pending proxy rules Service changes"))
+        restoreFailures = r.makeCounter(descriptor: d("kubeproxy_sync_proxy_rules_iptables_restore_failures_total", "Cumulative proxy iptables restore failures"))
+        partialRestoreFailures = r.makeCounter(descriptor: d("kubeproxy_sync_proxy_rules_iptables_partial_restore_failures_total", "Cumulative proxy iptables partial restore failures"))
+        operations = r.makeValueHistogram(descriptor: d("kpx_reconcile_sync_operations", "Rule and chain operations committed per sync"), buckets: [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 20000])
+        operationsTotal = r.makeCounter(descriptor: d("kpx_reconcile_operations_total", "Rule and chain operations committed"))
+        driftRepairs = r.makeCounter(descriptor: d("kpx_reconcile_drift_repairs_total", "Syncs that repaired rules changed by someone else"))
+        driftEvents = r.makeCounter(descriptor: d("kpx_reconcile_drift_events_total", "Foreign nf_tables transactions seen in the tables we own rules in"))
+        generationConflicts = r.makeCounter(descriptor: d("kpx_reconcile_generation_conflicts_total", "Commits refused with ERESTART and replanned"))
+        syncs = r.makeCounter(descriptor: d("kpx_reconcile_syncs_total", "Syncs run"))
+        rereads = r.makeCounter(descriptor: d("kpx_reconcile_full_reads_total", "Syncs that re-read the live tables"))
+        conntrackDeleted = r.makeCounter(descriptor: d("kpx_reconcile_conntrack_entries_deleted_total", "Stale UDP conntrack entries deleted"))
+        invalidObjects = r.makeCounter(descriptor: d("kpx_reconcile_invalid_objects_total", "API objects skipped as invalid"))
     }
+
+    static func d(_ name: String, _ help: String) -> MetricNameDescriptor { MetricNameDescriptor(metricName: name, unitName: "", helpText: help) }
 
     /// Rule counts of the tables we program.
     func recordRuleCounts(_ ruleset: Ruleset) {

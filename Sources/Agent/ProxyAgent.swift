@@ -24,6 +24,8 @@ public final class ProxyAgent: @unchecked Sendable {
     /// ctnetlink, for UDP conntrack cleanup (kernel backends only).
     private var conntrack: ConntrackClient?
     private let cleansConntrack: Bool
+    /// The nfacct objects exist (checked again after any failure).
+    private var accountingReady = false
 
     /// An agent over `backend` (the kernel: `NetlinkBackend`).
     public init(configuration: AgentConfiguration, sources: [any ClusterEventSource], backend: RulesetBackend,
@@ -99,7 +101,10 @@ public final class ProxyAgent: @unchecked Sendable {
         let desired = tracker.ruleset
         if reason == .initial || reason == .periodic { engine.invalidate() }
         do {
-            try accounting?(desired)
+            if !accountingReady, let accounting {
+                try accounting(desired)
+                accountingReady = true
+            }
             let outcome = try engine.reconcile(desired)
             let elapsed = ContinuousClock.now - started
             record(reason, outcome: outcome, elapsed: elapsed, recomputed: recomputed.count, desired: desired)
@@ -112,6 +117,7 @@ public final class ProxyAgent: @unchecked Sendable {
             return true
         } catch {
             engine.invalidate()
+            accountingReady = false
             metrics.restoreFailures.increment()
             if reason == .changes { metrics.partialRestoreFailures.increment() }
             updateStats { $0.syncs += 1; $0.failures += 1; $0.lastReason = reason }

@@ -129,3 +129,43 @@ struct AgentAPITests {
         await h.stop()
     }
 }
+
+/// Start-up and shutdown behaviour.
+@Suite(.serialized, .enabled(if: NetnsTests.enabled, "set KPX_NETNS_TESTS!=0 (root) for network-namespace tests"))
+struct AgentLifecycleTests {
+    @Test(.timeLimit(.minutes(1)))
+    func nothingIsProgrammedBeforeEverySourceListedAndRulesStayAfterShutdown() async throws {
+        let svc = K.service("ns1", "svc1", clusterIP: "172.30.0.41", ports: [K.port("p80", 80)])
+        let slice = K.slice("ns1", "svc1", ips: ["10.180.0.1"])
+        // kube-proxy's real-node settings: nfacct counters are created before the first write.
+        var settings = K.settings
+        settings.nfacct = true
+        let h = try await AgentHarness(settings: settings) { api in api.upsert(svc); api.upsert(slice) }
+        let desired = K.desired([svc], [slice], settings: settings)
+        #expect(await h.converges(to: desired))
+        let commits = h.agent.stats.commits
+        #expect(commits == 1, "one transaction for the initial state")
+        await h.stop()
+        #expect(h.live(equals: desired), "rules stay in place after shutdown")
+        #expect(try h.ns.exec(["nfacct", "list"]).contains("ct_state_invalid_dropped_pkts"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func anUnreachableAPIProgramsNothingAndHealthStaysUp() async throws {
+        let ns = try TestNamespace()
+        let client = try KubeAPIClient(endpoint: KubeEndpoint(server: "http://127.0.0.1:9"), requestTimeout: .seconds(1))
+        let sources: [any ClusterEventSource] = ObjectKind.allCases.map {
+            Reflector(client: client, kind: $0, logger: AgentHarness.logger, backoff: Backoff(base: .milliseconds(50), cap: .milliseconds(100)))
+        }
+        let agent = try ProxyAgent(configuration: AgentConfiguration(settings: K.settings, netns: ns.name), sources: sources,
+                                   logger: AgentHarness.logger)
+        let run = Task { await agent.run() }
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(agent.stats.syncs == 0, "no sync before the first complete list")
+        #expect(!(try ns.exec(["iptables-save"]).contains("KUBE-")))
+        #expect(agent.health.status().healthy)
+        agent.shutdown()
+        await run.value
+        await client.shutdown()
+    }
+}
