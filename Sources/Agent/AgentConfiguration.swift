@@ -16,6 +16,8 @@ public struct AgentConfiguration: Sendable {
     public var watchDrift: Bool
     /// Retry spacing after a failed sync.
     public var retryBackoff: Backoff
+    /// Take the topology zone from the node object (false when `--topology-zone` pinned it).
+    public var followsNodeZone: Bool = true
 
     public init(settings: ProxySettings, netns: String? = nil, minSyncPeriod: Duration = .seconds(1),
                 syncPeriod: Duration = .seconds(30), driftRepairSpacing: Duration = .milliseconds(100),

@@ -56,8 +56,13 @@ struct ObjectStore {
         case .invalid(let ref, let message):
             lastIssues = [KubeIssue(.error, ref, field: "", message)]
             return false
+        case .node:
+            return false
         }
     }
+
+    /// Marks every service as changed (after a settings change).
+    mutating func markAllPending() { pendingServices.formUnion(serviceModels.keys) }
 
     /// Hands out the pending changes and clears them.
     mutating func drain() -> (services: Set<ServiceName>, endpoints: Set<ServiceName>, triggers: [ServiceName: Date]) {

@@ -51,6 +51,7 @@ struct SyncLoop {
     }
 
     mutating func absorb(_ event: ClusterEvent) {
+        if case .node(let node) = event { return adopt(node) }
         let changed = store.apply(event)
         for issue in store.lastIssues {
             agent.metrics.invalidObjects.increment()
@@ -68,6 +69,18 @@ struct SyncLoop {
         agent.metrics.serviceChangesPending.set(to: Double(store.pendingServices.count))
         agent.metrics.endpointChangesPending.set(to: Double(store.pendingEndpoints.count))
         agent.metrics.lastQueuedTimestamp.set(to: Date().timeIntervalSince1970)
+        if store.isSynced { agent.health.queued() }
+    }
+
+    /// A new zone label changes which endpoints topology hints select: every service is recomputed.
+    mutating func adopt(_ node: NodeInfo) {
+        guard node.zone != tracker.settings.topologyZone, agent.configuration.followsNodeZone else { return }
+        agent.logger.info("node zone changed; recomputing every service", metadata: [
+            "from": "\(tracker.settings.topologyZone ?? "none")", "to": "\(node.zone ?? "none")"])
+        var settings = tracker.settings
+        settings.topologyZone = node.zone
+        tracker = ChangeTracker(settings: settings)
+        store.markAllPending()
         if store.isSynced { agent.health.queued() }
     }
 

@@ -49,6 +49,8 @@ public enum ClusterEvent: Sendable {
     case replace(ObjectKind, [ClusterObject])
     /// An object that could not be decoded; it was skipped.
     case invalid(ObjectRef, String)
+    /// The node's labels (topology zone) as last read.
+    case node(NodeInfo)
 }
 
 /// Something that delivers cluster events until cancelled.

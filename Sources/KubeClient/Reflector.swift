@@ -46,8 +46,15 @@ public struct Reflector: ClusterEventSource {
                 if resourceVersion == nil { resourceVersion = try await list(sink: sink) }
                 var rv = resourceVersion!
                 defer { resourceVersion = rv }
+                let started = ContinuousClock.now
                 try await watch(from: &rv, sink: sink)
-                failures = 0
+                // A stream the server ends at once is not progress: back off as after a failure.
+                if ContinuousClock.now - started < .seconds(1) {
+                    failures += 1
+                    try? await Task.sleep(for: backoff.delay(attempt: failures))
+                } else {
+                    failures = 0
+                }
             } catch KubeClientError.gone(let operation) {
                 logger.info("resourceVersion expired; relisting", metadata: ["kind": "\(kind.rawValue)", "operation": "\(operation)"])
                 resourceVersion = nil

@@ -94,15 +94,19 @@ struct AgentRunner: Sendable {
         } else {
             let api = try KubeAPIClient(endpoint: try KubeEndpoint.resolve(kubeconfig: kubeconfig, master: master))
             client = api
+            var all: [any ClusterEventSource] = [Reflector(client: api, kind: .service, logger: logger),
+                                                 Reflector(client: api, kind: .endpointSlice, logger: logger)]
             if configuration.settings.topologyZone == nil {
                 do {
                     configuration.settings.topologyZone = try await NodeInfo.fetch(configuration.settings.nodeName, client: api).zone
                 } catch {
                     logger.warning("cannot read the node object; topology hints use no zone", metadata: ["error": "\(error)"])
                 }
+                all.append(NodeSource(client: api, name: configuration.settings.nodeName, logger: logger))
+            } else {
+                configuration.followsNodeZone = false
             }
-            sources = [Reflector(client: api, kind: .service, logger: logger),
-                       Reflector(client: api, kind: .endpointSlice, logger: logger)]
+            sources = all
         }
         let agent = try ProxyAgent(configuration: configuration, sources: sources, logger: logger)
         let endpoints = try await AgentEndpoints.start(agent: agent, metricsAddress: metricsAddress, healthzAddress: healthzAddress)

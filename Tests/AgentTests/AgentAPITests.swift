@@ -128,6 +128,31 @@ struct AgentAPITests {
         #expect(h.agent.stats.invalidObjects >= 3)
         await h.stop()
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func nodeZoneLabelSelectsTopologyHintedEndpoints() async throws {
+        let svc = K.service("ns1", "zonal", clusterIP: "172.30.5.1", ports: [K.port("p80", 80)])
+        func ep(_ ip: String, _ zone: String) -> EndpointSlice.Endpoint {
+            EndpointSlice.Endpoint(addresses: [ip], zone: zone, hints: .init(forZones: [.init(name: zone)]))
+        }
+        var slice = K.slice("ns1", "zonal", ips: [])
+        slice.endpoints = [ep("10.6.0.1", "zone-a"), ep("10.6.0.2", "zone-b")]
+        var settings = K.settings
+        settings.topologyZone = "zone-a"
+        let h = try await AgentHarness(settings: settings, followNode: true) { api in
+            api.nodeLabels = ["topology.kubernetes.io/zone": "zone-a"]
+            api.upsert(svc)
+            api.upsert(slice)
+        }
+        let inA = K.desired([svc], [slice], settings: settings)
+        #expect(await h.converges(to: inA))
+        #expect(try h.save("nat").contains("10.6.0.1:8080") && !(try h.save("nat").contains("10.6.0.2:8080")))
+        h.api.nodeLabels = ["topology.kubernetes.io/zone": "zone-b"]
+        settings.topologyZone = "zone-b"
+        #expect(await h.converges(to: K.desired([svc], [slice], settings: settings)))
+        #expect(try h.save("nat").contains("10.6.0.2:8080") && !(try h.save("nat").contains("10.6.0.1:8080")))
+        await h.stop()
+    }
 }
 
 /// Start-up and shutdown behaviour.

@@ -26,7 +26,7 @@ final class AgentHarness: @unchecked Sendable {
 
     /// Starts the fake API (seeded by `seed`) and the agent.
     init(minSyncPeriod: Duration = .milliseconds(200), syncPeriod: Duration = .seconds(30),
-         settings: ProxySettings = K.settings, poisonable: Bool = false,
+         settings: ProxySettings = K.settings, poisonable: Bool = false, followNode: Bool = false,
          seed: (FakeAPIServer) -> Void = { _ in }) async throws {
         ns = try TestNamespace()
         api = FakeAPIServer()
@@ -34,10 +34,13 @@ final class AgentHarness: @unchecked Sendable {
         seed(api)
         client = try KubeAPIClient(endpoint: KubeEndpoint(server: api.url), requestTimeout: .seconds(10))
         let backoff = Backoff(base: .milliseconds(50), cap: .milliseconds(400))
-        let sources: [any ClusterEventSource] = [
+        var sources: [any ClusterEventSource] = [
             Reflector(client: client, kind: .service, logger: Self.logger, backoff: backoff, watchTimeoutSeconds: 30...60, pageSize: 50),
             Reflector(client: client, kind: .endpointSlice, logger: Self.logger, backoff: backoff, watchTimeoutSeconds: 30...60, pageSize: 50),
         ]
+        if followNode {
+            sources.append(NodeSource(client: client, name: settings.nodeName, interval: .milliseconds(100), logger: Self.logger))
+        }
         let config = AgentConfiguration(settings: settings, netns: ns.name, minSyncPeriod: minSyncPeriod, syncPeriod: syncPeriod,
                                         retryBackoff: Backoff(base: .milliseconds(100), cap: .milliseconds(300)))
         let kernel = try NetlinkBackend(netns: ns.name)

@@ -35,7 +35,11 @@ final class FakeAPIServer: @unchecked Sendable {
     private var compactedBelow = 0
     private var watchers: [ObjectIdentifier: Watcher] = [:]
     private var counts: [String: Int] = [:]
-    var nodeLabels: [String: String] = ["topology.kubernetes.io/zone": "zone-a"]
+    private var labels: [String: String] = ["topology.kubernetes.io/zone": "zone-a"]
+    var nodeLabels: [String: String] {
+        get { lock.withLock { labels } }
+        set { lock.withLock { labels = newValue } }
+    }
     /// Send 410 as an ERROR event in a 200 stream (true, as the real server does) or as HTTP 410.
     var goneAsEvent = true
     var bookmarkInterval: TimeAmount = .milliseconds(200)
