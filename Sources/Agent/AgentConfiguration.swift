@@ -54,6 +54,9 @@ public struct AgentStats: Sendable, Equatable {
     public var driftRepairs = 0
     public var driftEvents = 0
     public var fullReads = 0
+    /// Of the syncs that re-read: how many re-read only changed chains / whole tables.
+    public var chainRereads = 0
+    public var tableRereads = 0
     public var invalidObjects = 0
     public var lastReason: SyncReason?
     public var lastOperations = 0

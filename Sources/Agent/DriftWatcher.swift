@@ -29,19 +29,24 @@ final class DriftWatcher: Sendable {
     }
 
     /// Starts the reading thread; `report` is called from it.
-    func start(logger: Logger, report: @escaping @Sendable (NftTransaction?) -> Void) {
+    func start(logger: Logger, log: TransactionLog, report: @escaping @Sendable (NftTransaction?) -> Void) {
         let thread = Thread { [self] in
             while !stopped.load(ordering: .relaxed) {
                 do {
                     switch try socket.value.next(timeoutMilliseconds: 100) {
                     case .overrun:
                         logger.warning("nf_tables event socket overflowed; checking all rules")
+                        log.lost()
                         report(nil)
                     case .transactions(let list):
-                        for t in list where relevant(t) { report(t) }
+                        for t in list {
+                            log.record(t)
+                            if relevant(t) { report(t) }
+                        }
                     }
                 } catch {
                     logger.error("nf_tables event socket failed; drift is caught by the periodic sync only", metadata: ["error": "\(error)"])
+                    log.lost()
                     break
                 }
             }

@@ -26,6 +26,9 @@ public final class ProxyAgent: @unchecked Sendable {
     private let cleansConntrack: Bool
     /// The nfacct objects exist (checked again after any failure).
     private var accountingReady = false
+    /// Re-reads only changed chains when the event log can vouch for them (kernel backends).
+    private let patching: PatchingBackend?
+    let log: TransactionLog
 
     /// An agent over `backend` (the kernel: `NetlinkBackend`).
     public init(configuration: AgentConfiguration, sources: [any ClusterEventSource], backend: RulesetBackend,
@@ -35,7 +38,14 @@ public final class ProxyAgent: @unchecked Sendable {
         self.metrics = metrics
         self.logger = logger
         self.health = HealthState(timeout: configuration.syncPeriod * 2)
-        self.engine = ReconcileEngine(backend: backend, family: configuration.settings.ipFamily)
+        let log = TransactionLog(family: configuration.settings.ipFamily)
+        if backend is KernelWriter && configuration.watchDrift {
+            patching = PatchingBackend(inner: backend, log: log)
+        } else {
+            patching = nil
+        }
+        self.log = log
+        self.engine = ReconcileEngine(backend: patching ?? backend, family: configuration.settings.ipFamily)
         self.ownPorts = Set([(backend as? KernelWriter)?.writerPortID].compactMap { $0 })
         self.cleansConntrack = backend is KernelWriter
         if let netlink = backend as? NetlinkBackend, configuration.settings.nfacct {
@@ -66,7 +76,7 @@ public final class ProxyAgent: @unchecked Sendable {
         if configuration.watchDrift {
             do {
                 let w = try DriftWatcher(netns: configuration.netns, family: configuration.settings.ipFamily, ownPorts: ownPorts)
-                w.start(logger: logger) { [inbox] in inbox.push(.drift($0)) }
+                w.start(logger: logger, log: log) { [inbox] in inbox.push(.drift($0)) }
                 watcher = w
             } catch {
                 logger.error("cannot follow nf_tables events; drift is caught by the periodic sync only", metadata: ["error": "\(error)"])
@@ -99,7 +109,10 @@ public final class ProxyAgent: @unchecked Sendable {
         metrics.endpointChangesPending.set(to: 0)
         let recomputed = tracker.update(to: store.state)
         let desired = tracker.ruleset
-        if reason == .initial || reason == .periodic { engine.invalidate() }
+        if reason == .initial || reason == .periodic {
+            engine.invalidate()
+            patching?.reset()
+        }
         do {
             if !accountingReady, let accounting {
                 try accounting(desired)
@@ -117,6 +130,7 @@ public final class ProxyAgent: @unchecked Sendable {
             return true
         } catch {
             engine.invalidate()
+            patching?.reset()
             accountingReady = false
             metrics.restoreFailures.increment()
             if reason == .changes { metrics.partialRestoreFailures.increment() }
@@ -165,6 +179,7 @@ public final class ProxyAgent: @unchecked Sendable {
             if outcome.applied { $0.commits += 1 }
             if repaired { $0.driftRepairs += 1 }
             if outcome.reread { $0.fullReads += 1 }
+            if let patching { $0.chainRereads = patching.partialReads; $0.tableRereads = patching.fullReads }
             $0.lastReason = reason
             $0.lastOperations = ops
         }

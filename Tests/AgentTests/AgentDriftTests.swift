@@ -37,18 +37,23 @@ struct AgentDriftTests {
         let took = ContinuousClock.now - started
         #expect(await eventually(timeout: .seconds(1)) { h.agent.stats.driftRepairs > before.driftRepairs }, "repair reported (took \(took))")
         #expect(h.agent.metrics.render().contains("kpx_reconcile_drift_repairs_total 1"))
+        // Only the changed chains were re-read.
+        #expect(h.agent.stats.tableRereads == before.tableRereads, "a whole-table re-read for one deleted rule")
+        #expect(h.agent.stats.chainRereads > before.chainRereads)
         await h.stop()
     }
 
     @Test(.timeLimit(.minutes(1)))
     func flushedKubeServicesIsRepairedWithinOneSecond() async throws {
         let h = try await started()
+        let before = h.agent.stats
         try h.ns.exec(["iptables", "-t", "nat", "-F", "KUBE-SERVICES"])
         #expect(await h.converges(to: Self.desired, within: .seconds(1)), "not repaired within 1 s")
         #expect(await eventually(timeout: .seconds(1)) { h.agent.stats.driftRepairs >= 1 })
         try h.ns.exec(["iptables", "-t", "filter", "-F", "KUBE-SERVICES"])
         #expect(await h.converges(to: Self.desired, within: .seconds(1)), "not repaired within 1 s")
         #expect(await eventually(timeout: .seconds(1)) { h.agent.stats.driftRepairs >= 2 })
+        #expect(h.agent.stats.tableRereads == before.tableRereads && h.agent.stats.chainRereads >= before.chainRereads + 2)
         await h.stop()
     }
 
@@ -56,6 +61,7 @@ struct AgentDriftTests {
     func foreignTablesAndChainsCauseNoWritesToOurs() async throws {
         let h = try await started()
         let commits = h.agent.stats.commits
+        let tableRereads = h.agent.stats.tableRereads
         let natBefore = try h.save("nat")
         // A foreign table, a foreign chain in a table we own rules in, a foreign rule in a built-in chain.
         try h.ns.exec(["nft", "add", "table", "inet", "cni"])
@@ -67,6 +73,7 @@ struct AgentDriftTests {
         try h.ns.exec(["iptables", "-t", "nat", "-F", "CNI-HOSTPORT"])
         try await Task.sleep(for: .milliseconds(800))
         #expect(h.agent.stats.commits == commits, "foreign changes caused writes")
+        #expect(h.agent.stats.tableRereads == tableRereads, "foreign changes are followed chain by chain")
         #expect(h.agent.stats.driftEvents >= 1, "changes in nat/filter are noticed")
         #expect(h.live(equals: Self.desired))
         let natAfter = try h.save("nat")
@@ -86,6 +93,7 @@ struct AgentDriftTests {
         let reads = h.agent.stats.fullReads
         try await Task.sleep(for: .milliseconds(1600))
         #expect(h.agent.stats.fullReads >= reads + 1, "the sync period re-reads and verifies")
+        #expect(h.agent.stats.tableRereads >= 2, "the periodic verification reads whole tables")
         await h.stop()
     }
 
