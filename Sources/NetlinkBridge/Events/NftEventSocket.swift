@@ -56,7 +56,7 @@ public final class NftEventSocket {
     private var assembler = NftTransactionAssembler()
 
     /// Opens and subscribes the socket inside `netns` (nil: the current namespace).
-    public init(netns: String? = nil, receiveBuffer: Int32 = 8 << 20) throws {
+    public init(netns: String? = nil, receiveBuffer: Int32 = 64 << 20) throws {
         let opened: OpaquePointer? = try NetworkNamespace.with(netns) {
             mnl_socket_open2(NETLINK_NETFILTER, Int32(SOCK_CLOEXEC.rawValue))
         }
