@@ -39,7 +39,7 @@ public struct AgentEndpoints: Sendable {
         guard path == "/healthz" || path == "/livez" else {
             return HTTPReply(status: .notFound, contentType: "text/plain; charset=utf-8", body: "404 page not found\n")
         }
-        let (healthy, json) = agent.health.body()
+        let (healthy, json) = agent.health.body(checkNode: path == "/healthz")
         return HTTPReply(status: healthy ? .ok : .serviceUnavailable, contentType: "application/json", body: json)
     }
 }

@@ -8,6 +8,7 @@ public final class HealthState: Sendable {
     private struct State {
         var lastUpdated: Date?
         var oldestPendingQueued: Date?
+        var nodeEligible = true
     }
     private let state = Mutex(State())
 
@@ -23,6 +24,12 @@ public final class HealthState: Sendable {
         state.withLock { $0.lastUpdated = now; $0.oldestPendingQueued = nil }
     }
 
+    /// kube-proxy reports a node being deleted as unhealthy on /healthz (not /livez), so load
+    /// balancers drain it.
+    public func setNodeEligible(_ eligible: Bool) { state.withLock { $0.nodeEligible = eligible } }
+
+    public var nodeEligible: Bool { state.withLock { $0.nodeEligible } }
+
     /// Healthy, last update and the time checked.
     public func status(at now: Date = Date()) -> (healthy: Bool, lastUpdated: Date?, now: Date) {
         state.withLock { s in
@@ -32,12 +39,14 @@ public final class HealthState: Sendable {
         }
     }
 
-    /// The body kube-proxy's /healthz and /livez return.
-    func body(at now: Date = Date()) -> (healthy: Bool, json: String) {
-        let s = status(at: now)
+    /// The body kube-proxy's /healthz (`checkNode`) and /livez return.
+    func body(at now: Date = Date(), checkNode: Bool) -> (healthy: Bool, json: String) {
+        var s = status(at: now)
+        let eligible = nodeEligible
+        if checkNode && !eligible { s.healthy = false }
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let last = s.lastUpdated.map { f.string(from: $0) } ?? "0001-01-01T00:00:00Z"
-        return (s.healthy, "{\"lastUpdated\": \"\(last)\",\"currentTime\": \"\(f.string(from: s.now))\", \"nodeEligible\": true}")
+        return (s.healthy, "{\"lastUpdated\": \"\(last)\",\"currentTime\": \"\(f.string(from: s.now))\", \"nodeEligible\": \(eligible)}")
     }
 }

@@ -74,6 +74,10 @@ struct SyncLoop {
 
     /// A new zone label changes which endpoints topology hints select: every service is recomputed.
     mutating func adopt(_ node: NodeInfo) {
+        if agent.health.nodeEligible == node.beingDeleted {
+            agent.health.setNodeEligible(!node.beingDeleted)
+            agent.logger.info("node eligibility changed", metadata: ["eligible": "\(!node.beingDeleted)"])
+        }
         guard node.zone != tracker.settings.topologyZone, agent.configuration.followsNodeZone else { return }
         agent.logger.info("node zone changed; recomputing every service", metadata: [
             "from": "\(tracker.settings.topologyZone ?? "none")", "to": "\(node.zone ?? "none")"])

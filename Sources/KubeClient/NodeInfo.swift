@@ -5,16 +5,37 @@ import Logging
 public struct NodeInfo: Sendable, Equatable {
     public var name: String
     public var labels: [String: String]
+    /// The node is being deleted (deletionTimestamp set) or drained by the cluster autoscaler.
+    public var beingDeleted: Bool
 
     public static let zoneLabel = "topology.kubernetes.io/zone"
+    /// The taint the cluster autoscaler puts on a node it is about to delete.
+    public static let autoscalerDeletionTaint = "ToBeDeletedByClusterAutoscaler"
     public var zone: String? { labels[Self.zoneLabel] }
+
+    public init(name: String, labels: [String: String], beingDeleted: Bool = false) {
+        self.name = name
+        self.labels = labels
+        self.beingDeleted = beingDeleted
+    }
 
     /// GET /api/v1/nodes/NAME.
     public static func fetch(_ name: String, client: KubeAPIClient) async throws -> NodeInfo {
-        struct Node: Decodable { struct Meta: Decodable { var labels: [String: String]? }; var metadata: Meta? }
-        let data = try await client.get("/api/v1/nodes/\(name)")
+        try parse(try await client.get("/api/v1/nodes/\(name)"), name: name)
+    }
+
+    static func parse(_ data: Data, name: String) throws -> NodeInfo {
+        struct Node: Decodable {
+            struct Meta: Decodable { var labels: [String: String]?; var deletionTimestamp: String? }
+            struct Taint: Decodable { var key: String? }
+            struct Spec: Decodable { var taints: [Taint]? }
+            var metadata: Meta?
+            var spec: Spec?
+        }
         let node = try JSONDecoder().decode(Node.self, from: data)
-        return NodeInfo(name: name, labels: node.metadata?.labels ?? [:])
+        let tainted = node.spec?.taints?.contains { $0.key == autoscalerDeletionTaint } ?? false
+        return NodeInfo(name: name, labels: node.metadata?.labels ?? [:],
+                        beingDeleted: node.metadata?.deletionTimestamp != nil || tainted)
     }
 }
 

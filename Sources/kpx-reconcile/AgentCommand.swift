@@ -102,10 +102,11 @@ struct AgentRunner: Sendable {
                 } catch {
                     logger.warning("cannot read the node object; topology hints use no zone", metadata: ["error": "\(error)"])
                 }
-                all.append(NodeSource(client: api, name: configuration.settings.nodeName, logger: logger))
             } else {
                 configuration.followsNodeZone = false
             }
+            // The node's zone label and whether it is being deleted (/healthz).
+            all.append(NodeSource(client: api, name: configuration.settings.nodeName, logger: logger))
             sources = all
         }
         let agent = try ProxyAgent(configuration: configuration, sources: sources, logger: logger)

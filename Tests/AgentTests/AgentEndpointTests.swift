@@ -20,7 +20,7 @@ struct AgentEndpointTests {
     func metricsAndHealthEndpointsShowTheExpectedSeries() async throws {
         let svc = K.service("ns1", "svc1", clusterIP: "172.30.0.41", ports: [K.port("p80", 80)])
         var slice = K.slice("ns1", "svc1", ips: ["10.180.0.1"])
-        let h = try await AgentHarness { api in api.upsert(svc); api.upsert(slice) }
+        let h = try await AgentHarness(followNode: true) { api in api.upsert(svc); api.upsert(slice) }
         let endpoints = try await AgentEndpoints.start(agent: h.agent, metricsAddress: "127.0.0.1:0", healthzAddress: "127.0.0.1:0")
         #expect(await h.converges(to: K.desired([svc], [slice])))
         slice = K.slice("ns1", "svc1", ips: ["10.180.0.1", "10.180.0.2"])
@@ -55,6 +55,12 @@ struct AgentEndpointTests {
             #expect(json?["lastUpdated"] is String && json?["currentTime"] is String, "\(health.body)")
         }
         #expect(try await get("http://127.0.0.1:\(healthPort)/nothing").status == 404)
+        // A node being deleted: /healthz fails so load balancers drain it; /livez stays up.
+        h.api.nodeDeleting = true
+        #expect(try await eventually { !h.agent.health.nodeEligible })
+        let draining = try await get("http://127.0.0.1:\(healthPort)/healthz")
+        #expect(draining.status == 503 && draining.body.contains("\"nodeEligible\": false"))
+        #expect(try await get("http://127.0.0.1:\(healthPort)/livez").status == 200)
         await endpoints.stop()
         await h.stop()
     }

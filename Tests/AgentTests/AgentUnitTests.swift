@@ -1,4 +1,4 @@
-import Agent
+@testable import Agent
 import Foundation
 @testable import KubeClient
 import NetlinkBridge
@@ -108,6 +108,39 @@ import Testing
         h.updated(at: t0.addingTimeInterval(62))
         #expect(h.status(at: t0.addingTimeInterval(200)).healthy)
         #expect(h.status(at: t0.addingTimeInterval(200)).lastUpdated == t0.addingTimeInterval(62))
+    }
+
+    @Test func nodeObjectZoneAndDeletion() throws {
+        let plain = try NodeInfo.parse(Data(#"{"metadata":{"name":"n1","labels":{"topology.kubernetes.io/zone":"z1"}}}"#.utf8), name: "n1")
+        #expect(plain.zone == "z1" && !plain.beingDeleted)
+        let deleting = try NodeInfo.parse(Data(#"{"metadata":{"name":"n1","deletionTimestamp":"2026-01-01T00:00:00Z"}}"#.utf8), name: "n1")
+        #expect(deleting.beingDeleted)
+        let tainted = try NodeInfo.parse(Data(#"{"metadata":{"name":"n1"},"spec":{"taints":[{"key":"ToBeDeletedByClusterAutoscaler","effect":"NoSchedule"}]}}"#.utf8), name: "n1")
+        #expect(tainted.beingDeleted)
+    }
+
+    @Test func udpTargetsAndStaleFlowsFromTheRules() throws {
+        let dns = K.service("kube-system", "dns", clusterIP: "172.30.0.10", ports: [K.port("p53", 53, "UDP", nodePort: 30053), K.port("tcp53", 53)], type: "NodePort")
+        let none = K.service("ns1", "none", clusterIP: "172.30.0.20", ports: [K.port("p53", 53, "UDP")])
+        var slice = K.slice("kube-system", "dns", ips: ["10.1.0.1", "10.1.0.2"], port: 5353, portName: "p53", proto: "UDP")
+        slice.ports?.append(.init(name: "tcp53", protocol: "TCP", port: 5353))
+        let targets = UDPServiceTargets(K.desired([dns, none], [slice]))
+        typealias A = UDPServiceTargets.Address
+        let eps: Set<A> = [A(ip: IPAddress("10.1.0.1")!, port: 5353), A(ip: IPAddress("10.1.0.2")!, port: 5353)]
+        #expect(targets.services == [A(ip: IPAddress("172.30.0.10")!, port: 53): eps], "TCP ports and services without endpoints are not targets")
+        #expect(targets.nodePorts == [30053: eps])
+        func flow(_ dst: String, _ dport: UInt16, reply: String, _ rport: UInt16, proto: UInt8 = 17) -> ConntrackFlow {
+            ConntrackFlow(original: ConntrackTuple(source: IPAddress("10.9.9.9")!, destination: IPAddress(dst)!, proto: proto, sourcePort: 40000, destinationPort: dport),
+                          reply: ConntrackTuple(source: IPAddress(reply)!, destination: IPAddress("10.9.9.9")!, proto: proto, sourcePort: rport, destinationPort: 40000),
+                          zone: nil)
+        }
+        let flows = [flow("172.30.0.10", 53, reply: "10.1.0.1", 5353),      // live endpoint: kept
+                     flow("172.30.0.10", 53, reply: "10.1.0.3", 5353),      // gone endpoint: stale
+                     flow("172.30.0.10", 53, reply: "172.30.0.10", 53),     // black-holed before endpoints: stale
+                     flow("192.168.0.2", 30053, reply: "10.1.0.9", 5353),   // node port, gone endpoint: stale
+                     flow("172.30.0.10", 53, reply: "10.1.0.3", 5353, proto: 6),  // TCP: never
+                     flow("172.30.0.20", 53, reply: "172.30.0.20", 53)]     // no endpoints yet: kept
+        #expect(targets.stale(flows) == [flows[1], flows[2], flows[3]])
     }
 
     @Test func bindAddresses() {

@@ -24,6 +24,12 @@ public struct ConntrackFlow: Hashable, Sendable {
     public var original: ConntrackTuple
     public var reply: ConntrackTuple
     public var zone: UInt16?
+
+    public init(original: ConntrackTuple, reply: ConntrackTuple, zone: UInt16? = nil) {
+        self.original = original
+        self.reply = reply
+        self.zone = zone
+    }
 }
 
 /// ctnetlink (NFNL_SUBSYS_CTNETLINK) over a netlink socket in a namespace: dump and delete

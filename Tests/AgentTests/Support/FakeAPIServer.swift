@@ -36,6 +36,11 @@ final class FakeAPIServer: @unchecked Sendable {
     private var watchers: [ObjectIdentifier: Watcher] = [:]
     private var counts: [String: Int] = [:]
     private var labels: [String: String] = ["topology.kubernetes.io/zone": "zone-a"]
+    private var deleting = false
+    var nodeDeleting: Bool {
+        get { lock.withLock { deleting } }
+        set { lock.withLock { deleting = newValue } }
+    }
     var nodeLabels: [String: String] {
         get { lock.withLock { labels } }
         set { lock.withLock { labels = newValue } }
@@ -179,7 +184,9 @@ final class FakeAPIServer: @unchecked Sendable {
         }
         if path.hasPrefix("/api/v1/nodes/") {
             let name = String(path.dropFirst("/api/v1/nodes/".count))
-            respond(channel, .ok, ["kind": "Node", "apiVersion": "v1", "metadata": ["name": name, "labels": nodeLabels]])
+            var meta: [String: Any] = ["name": name, "labels": nodeLabels]
+            if nodeDeleting { meta["deletionTimestamp"] = "2026-01-01T00:00:00Z" }
+            respond(channel, .ok, ["kind": "Node", "apiVersion": "v1", "metadata": meta])
             return
         }
         guard let kind = Kind.allCases.first(where: { $0.path == path }) else {
