@@ -82,13 +82,8 @@ public final class ProxyAgent: @unchecked Sendable {
                 logger.error("cannot follow nf_tables events; drift is caught by the periodic sync only", metadata: ["error": "\(error)"])
             }
         }
-        let cancelWatch = Task { [inbox] in
-            await withTaskCancellationHandler { while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) } }
-                onCancel: { inbox.push(.shutdown) }
-        }
         var loop = SyncLoop(agent: self)
-        await loop.run()
-        cancelWatch.cancel()
+        await withTaskCancellationHandler { await loop.run() } onCancel: { [inbox] in inbox.push(.shutdown) }
         for task in tasks { task.cancel() }
         watcher?.stop()
         logger.info("agent stopped; rules stay in place")
