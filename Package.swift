@@ -12,6 +12,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // Node agent (KubeClient, Agent): HTTP client/server, logging, metrics.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure core: AST, text codec, Kubernetes value types, desired state, diff, plan.
@@ -26,10 +32,30 @@ let package = Package(
         .target(name: "ClusterSource", dependencies: [
             "Reconciler", .product(name: "Yams", package: "Yams"),
         ]),
+        // Kubernetes API list/watch client (kubeconfig, in-cluster) and a manifest-directory source.
+        .target(name: "KubeClient", dependencies: [
+            "Reconciler", "ClusterSource",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The node agent: change batching, continuous reconcile, drift repair, metrics, health.
+        .target(name: "Agent", dependencies: [
+            "Reconciler", "NetlinkBridge", "KubeClient",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         .executableTarget(
             name: "kpx-reconcile",
             dependencies: [
-                "Reconciler", "NetlinkBridge", "ClusterSource",
+                "Reconciler", "NetlinkBridge", "ClusterSource", "Agent", "KubeClient",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // End-to-end benchmarks against iptables-restore in throwaway namespaces (root; not run by tests).
@@ -44,6 +70,16 @@ let package = Package(
         .testTarget(name: "ClusterSourceTests", dependencies: ["ClusterSource", "Reconciler"]),
         // Runs the built binary and iptables oracles inside throwaway network namespaces.
         .testTarget(name: "IntegrationTests", dependencies: ["Reconciler", "NetlinkBridge", "ClusterSource"]),
+        // The agent against a local fake API server, programming throwaway network namespaces.
+        .testTarget(name: "AgentTests", dependencies: [
+            "Agent", "KubeClient", "Reconciler", "NetlinkBridge", "ClusterSource",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,64 @@
+import KubeClient
+import Reconciler
+
+/// How the agent runs: kube-proxy's sync periods and the node's proxy settings.
+public struct AgentConfiguration: Sendable {
+    public var settings: ProxySettings
+    /// The network namespace to program (nil: the agent's own, i.e. the node's with hostNetwork).
+    public var netns: String?
+    /// `--iptables-min-sync-period`: at most one sync for changes per this interval.
+    public var minSyncPeriod: Duration
+    /// `--iptables-sync-period`: a full verification (re-read and repair) at least this often.
+    public var syncPeriod: Duration
+    /// Drift repairs are spaced at least this far apart (someone fighting us must not spin us).
+    public var driftRepairSpacing: Duration
+    /// Subscribe to nf_tables events to repair drift at once.
+    public var watchDrift: Bool
+    /// Retry spacing after a failed sync.
+    public var retryBackoff: Backoff
+    /// Take the topology zone from the node object (false when `--topology-zone` pinned it).
+    public var followsNodeZone: Bool = true
+
+    public init(settings: ProxySettings, netns: String? = nil, minSyncPeriod: Duration = .seconds(1),
+                syncPeriod: Duration = .seconds(30), driftRepairSpacing: Duration = .milliseconds(100),
+                watchDrift: Bool = true, retryBackoff: Backoff? = nil) {
+        self.settings = settings
+        self.netns = netns
+        self.minSyncPeriod = minSyncPeriod
+        self.syncPeriod = syncPeriod
+        self.driftRepairSpacing = driftRepairSpacing
+        self.watchDrift = watchDrift
+        self.retryBackoff = retryBackoff ?? Backoff(base: max(minSyncPeriod, .milliseconds(100)), cap: syncPeriod)
+    }
+}
+
+/// Why a sync ran.
+public enum SyncReason: String, Sendable {
+    /// The first sync after every source listed: full read.
+    case initial
+    /// Services or endpoints changed.
+    case changes
+    /// Someone else changed a table we own rules in.
+    case drift
+    /// The periodic verification (`--iptables-sync-period`): full read.
+    case periodic
+    /// The previous sync failed.
+    case retry
+}
+
+/// What the agent has done so far (for tests, logs and status).
+public struct AgentStats: Sendable, Equatable {
+    public var syncs = 0
+    public var commits = 0
+    public var failures = 0
+    public var driftRepairs = 0
+    public var driftEvents = 0
+    public var fullReads = 0
+    /// Of the syncs that re-read: how many re-read only changed chains / whole tables.
+    public var chainRereads = 0
+    public var tableRereads = 0
+    public var invalidObjects = 0
+    public var lastReason: SyncReason?
+    public var lastOperations = 0
+    public init() {}
+}

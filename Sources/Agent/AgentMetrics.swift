@@ -1,0 +1,79 @@
+import Prometheus
+import Reconciler
+
+/// kube-proxy's sync metrics under kube-proxy's names, plus the agent's own (`kpx_reconcile_*`).
+public final class AgentMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    let syncDuration: DurationHistogram
+    let fullSyncDuration: DurationHistogram
+    let partialSyncDuration: DurationHistogram
+    let networkProgramming: DurationHistogram
+    let lastTimestamp: Gauge
+    let lastQueuedTimestamp: Gauge
+    let rulesNat: Gauge
+    let rulesFilter: Gauge
+    let endpointChanges: Counter
+    let serviceChanges: Counter
+    let endpointChangesPending: Gauge
+    let serviceChangesPending: Gauge
+    let restoreFailures: Counter
+    let partialRestoreFailures: Counter
+    let operations: ValueHistogram
+    let operationsTotal: Counter
+    let driftRepairs: Counter
+    let driftEvents: Counter
+    let generationConflicts: Counter
+    let syncs: Counter
+    let rereads: Counter
+    let invalidObjects: Counter
+    let conntrackDeleted: Counter
+
+    /// kube-proxy: ExponentialBuckets(0.001, 2, 15).
+    static let syncBuckets: [Duration] = (0..<15).map { .microseconds(1000 << $0) }
+    /// kube-proxy's network-programming buckets (0.25 s .. 300 s).
+    static let programmingBuckets: [Duration] = [0.25, 0.5].map { Duration.milliseconds(Int($0 * 1000)) }
+        + (1...59).map { .seconds($0) } + (0..<12).map { .seconds(60 + 5 * $0) } + (0..<7).map { .seconds(120 + 30 * $0) }
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        let r = registry
+        let d = Self.d
+        syncDuration = r.makeDurationHistogram(descriptor: d("kubeproxy_sync_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds"), buckets: Self.syncBuckets)
+        fullSyncDuration = r.makeDurationHistogram(descriptor: d("kubeproxy_sync_full_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds for full resyncs"), buckets: Self.syncBuckets)
+        partialSyncDuration = r.makeDurationHistogram(descriptor: d("kubeproxy_sync_partial_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds for partial resyncs"), buckets: Self.syncBuckets)
+        networkProgramming = r.makeDurationHistogram(descriptor: d("kubeproxy_network_programming_duration_seconds", "In Cluster Network Programming Latency in seconds"), buckets: Self.programmingBuckets)
+        lastTimestamp = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_last_timestamp_seconds", "The last time proxy rules were successfully synced"))
+        lastQueuedTimestamp = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds", "The last time a sync of proxy rules was queued"))
+        rulesNat = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_iptables_total", "Total number of iptables rules owned by kube-proxy"), labels: [("table", "nat")])
+        rulesFilter = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_iptables_total", "Total number of iptables rules owned by kube-proxy"), labels: [("table", "filter")])
+        endpointChanges = r.makeCounter(descriptor: d("kubeproxy_sync_proxy_rules_endpoint_changes_total", "Cumulative proxy rules Endpoint changes"))
+        serviceChanges = r.makeCounter(descriptor: d("kubeproxy_sync_proxy_rules_service_changes_total", "Cumulative proxy rules Service changes"))
+        endpointChangesPending = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_endpoint_changes_pending", "Pending proxy rules Endpoint changes"))
+        serviceChangesPending = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_service_changes_pending", "Pending proxy rules Service changes"))
+        restoreFailures = r.makeCounter(descriptor: d("kubeproxy_sync_proxy_rules_iptables_restore_failures_total", "Cumulative proxy iptables restore failures"))
+        partialRestoreFailures = r.makeCounter(descriptor: d("kubeproxy_sync_proxy_rules_iptables_partial_restore_failures_total", "Cumulative proxy iptables partial restore failures"))
+        operations = r.makeValueHistogram(descriptor: d("kpx_reconcile_sync_operations", "Rule and chain operations committed per sync"), buckets: [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 20000])
+        operationsTotal = r.makeCounter(descriptor: d("kpx_reconcile_operations_total", "Rule and chain operations committed"))
+        driftRepairs = r.makeCounter(descriptor: d("kpx_reconcile_drift_repairs_total", "Syncs that repaired rules changed by someone else"))
+        driftEvents = r.makeCounter(descriptor: d("kpx_reconcile_drift_events_total", "Foreign nf_tables transactions seen in the tables we own rules in"))
+        generationConflicts = r.makeCounter(descriptor: d("kpx_reconcile_generation_conflicts_total", "Commits refused with ERESTART and replanned"))
+        syncs = r.makeCounter(descriptor: d("kpx_reconcile_syncs_total", "Syncs run"))
+        rereads = r.makeCounter(descriptor: d("kpx_reconcile_full_reads_total", "Syncs that re-read the live tables"))
+        conntrackDeleted = r.makeCounter(descriptor: d("kpx_reconcile_conntrack_entries_deleted_total", "Stale UDP conntrack entries deleted"))
+        invalidObjects = r.makeCounter(descriptor: d("kpx_reconcile_invalid_objects_total", "API objects skipped as invalid"))
+    }
+
+    static func d(_ name: String, _ help: String) -> MetricNameDescriptor { MetricNameDescriptor(metricName: name, unitName: "", helpText: help) }
+
+    /// Rule counts of the tables we program.
+    func recordRuleCounts(_ ruleset: Ruleset) {
+        for table in ruleset.tables {
+            let count = table.chains.reduce(0) { $0 + $1.rules.count }
+            if table.name == .nat { rulesNat.set(to: Double(count)) }
+            if table.name == .filter { rulesFilter.set(to: Double(count)) }
+        }
+    }
+
+    /// The exposition text.
+    public func render() -> String { registry.emitToString() }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import KubeClient
+import Reconciler
+
+/// The agent's copy of the cluster: raw objects by key and their validated models, with the set
+/// of services that changed since the last sync (kube-proxy's change trackers). Invalid objects
+/// are reported once and count as absent.
+struct ObjectStore {
+    private(set) var services: [ObjectKey: Service] = [:]
+    private(set) var slices: [ObjectKey: EndpointSlice] = [:]
+    private(set) var serviceModels: [ServiceName: ServiceModel] = [:]
+    private(set) var sliceModels: [ObjectKey: EndpointSliceModel] = [:]
+    /// Kinds that have been listed completely at least once.
+    private(set) var synced: Set<ObjectKind> = []
+
+    /// Services whose Service object changed, and whose endpoints changed, since the last drain.
+    private(set) var pendingServices: Set<ServiceName> = []
+    private(set) var pendingEndpoints: Set<ServiceName> = []
+    /// Earliest `last-change-trigger-time` of the pending endpoint changes, per service.
+    private(set) var triggerTimes: [ServiceName: Date] = [:]
+    /// Raw events received (kube-proxy counts every update).
+    private(set) var serviceEvents = 0
+    private(set) var endpointEvents = 0
+
+    /// Problems found in objects by the last `apply`.
+    private(set) var lastIssues: [KubeIssue] = []
+
+    var isSynced: Bool { synced.isSuperset(of: ObjectKind.allCases) }
+    var hasPending: Bool { !pendingServices.isEmpty || !pendingEndpoints.isEmpty }
+
+    /// The validated objects.
+    var state: ClusterState {
+        ClusterState(services: serviceModels.values.sorted { $0.name < $1.name },
+                     slices: sliceModels.keys.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }.map { sliceModels[$0]! })
+    }
+
+    /// Applies an event; returns whether anything changed.
+    @discardableResult
+    mutating func apply(_ event: ClusterEvent) -> Bool {
+        lastIssues = []
+        switch event {
+        case .upsert(let object): return upsert(object)
+        case .delete(let key): return remove(key)
+        case .replace(let kind, let objects):
+            var changed = false
+            var keep = Set<ObjectKey>()
+            for object in objects {
+                guard let key = object.key else { continue }
+                keep.insert(key)
+                if upsert(object) { changed = true }
+            }
+            let existing = kind == .service ? Array(services.keys) : Array(slices.keys)
+            for key in existing where !keep.contains(key) { if remove(key) { changed = true } }
+            synced.insert(kind)
+            return changed
+        case .invalid(let ref, let message):
+            lastIssues = [KubeIssue(.error, ref, field: "", message)]
+            return false
+        case .node:
+            return false
+        }
+    }
+
+    /// Marks every service as changed (after a settings change).
+    mutating func markAllPending() { pendingServices.formUnion(serviceModels.keys) }
+
+    /// Hands out the pending changes and clears them.
+    mutating func drain() -> (services: Set<ServiceName>, endpoints: Set<ServiceName>, triggers: [ServiceName: Date]) {
+        defer { pendingServices = []; pendingEndpoints = []; triggerTimes = [:] }
+        return (pendingServices, pendingEndpoints, triggerTimes)
+    }
+
+    private mutating func upsert(_ object: ClusterObject) -> Bool {
+        guard let key = object.key else {
+            lastIssues.append(KubeIssue(.error, ObjectRef(kind: "object"), field: "metadata", "object without namespace or name skipped"))
+            return false
+        }
+        switch object {
+        case .service(let service):
+            serviceEvents += 1
+            if services[key] == service { return false }
+            services[key] = service
+            let name = ServiceName(namespace: key.namespace, name: key.name)
+            let v = service.validate()
+            lastIssues += v.issues
+            let model = v.model?.name == name ? v.model : nil
+            if serviceModels[name] == model { return false }
+            serviceModels[name] = model
+            pendingServices.insert(name)
+            return true
+        case .endpointSlice(let slice, let trigger):
+            endpointEvents += 1
+            if slices[key] == slice { return false }
+            slices[key] = slice
+            let v = slice.validate()
+            lastIssues += v.issues
+            return setSliceModel(key, v.model, trigger: trigger)
+        }
+    }
+
+    private mutating func remove(_ key: ObjectKey) -> Bool {
+        switch key.kind {
+        case .service:
+            serviceEvents += 1
+            guard services.removeValue(forKey: key) != nil else { return false }
+            let name = ServiceName(namespace: key.namespace, name: key.name)
+            guard serviceModels.removeValue(forKey: name) != nil else { return false }
+            pendingServices.insert(name)
+            return true
+        case .endpointSlice:
+            endpointEvents += 1
+            guard slices.removeValue(forKey: key) != nil else { return false }
+            return setSliceModel(key, nil, trigger: nil)
+        }
+    }
+
+    private mutating func setSliceModel(_ key: ObjectKey, _ model: EndpointSliceModel?, trigger: Date?) -> Bool {
+        let old = sliceModels[key]
+        if old == model { return false }
+        sliceModels[key] = model
+        for service in [old?.service, model?.service].compactMap({ $0 }) {
+            pendingEndpoints.insert(service)
+            if let trigger { triggerTimes[service] = min(triggerTimes[service] ?? trigger, trigger) }
+        }
+        return true
+    }
+}

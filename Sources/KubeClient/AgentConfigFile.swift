@@ -1,0 +1,58 @@
+import Foundation
+import Yams
+
+/// The `KubeProxyConfiguration` fields that drive the agent itself (not the ruleset): sync
+/// periods, bind addresses and the client connection's kubeconfig.
+public struct AgentConfigFile: Sendable, Equatable {
+    public var syncPeriod: Duration?
+    public var minSyncPeriod: Duration?
+    public var metricsBindAddress: String?
+    public var healthzBindAddress: String?
+    public var kubeconfig: String?
+
+    public init() {}
+
+    public static func load(path: String) throws -> AgentConfigFile {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw KubeClientError.config("cannot read \(path)") }
+        return try parse(text)
+    }
+
+    public static func parse(_ text: String) throws -> AgentConfigFile {
+        struct Doc: Decodable {
+            struct IPTables: Decodable { var syncPeriod: String?; var minSyncPeriod: String? }
+            struct Client: Decodable { var kubeconfig: String? }
+            var iptables: IPTables?
+            var clientConnection: Client?
+            var metricsBindAddress: String?
+            var healthzBindAddress: String?
+        }
+        let doc: Doc
+        do { doc = try YAMLDecoder().decode(Doc.self, from: text) } catch { throw KubeClientError.config("KubeProxyConfiguration: \(error)") }
+        var out = AgentConfigFile()
+        out.syncPeriod = try doc.iptables?.syncPeriod.map(goDuration)
+        out.minSyncPeriod = try doc.iptables?.minSyncPeriod.map(goDuration)
+        out.metricsBindAddress = doc.metricsBindAddress.flatMap { $0.isEmpty ? nil : $0 }
+        out.healthzBindAddress = doc.healthzBindAddress.flatMap { $0.isEmpty ? nil : $0 }
+        out.kubeconfig = doc.clientConnection?.kubeconfig.flatMap { $0.isEmpty ? nil : $0 }
+        return out
+    }
+
+    /// Go's duration syntax (`30s`, `1m0s`, `500ms`, `1h`).
+    public static func goDuration(_ text: String) throws -> Duration {
+        let units: [(String, Double)] = [("ns", 1e-9), ("us", 1e-6), ("µs", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3600)]
+        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        if rest == "0" { return .zero }
+        var seconds = 0.0
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            rest = rest.dropFirst(number.count)
+            guard let value = Double(number),
+                  let unit = units.filter({ rest.hasPrefix($0.0) }).max(by: { $0.0.count < $1.0.count }) else {
+                throw KubeClientError.config("bad duration \(text)")
+            }
+            rest = rest.dropFirst(unit.0.count)
+            seconds += value * unit.1
+        }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+}

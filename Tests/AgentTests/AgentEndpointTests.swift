@@ -1,0 +1,104 @@
+import Agent
+import AsyncHTTPClient
+import Foundation
+import KubeClient
+import NIOCore
+import NetlinkBridge
+import Reconciler
+import Testing
+
+/// /metrics, /healthz and /livez scraped over HTTP on 127.0.0.1, and the manifest-directory source.
+@Suite(.serialized, .enabled(if: NetnsTests.enabled, "set KPX_NETNS_TESTS!=0 (root) for network-namespace tests"))
+struct AgentEndpointTests {
+    func get(_ url: String) async throws -> (status: Int, body: String, contentType: String?) {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return (Int(response.status.code), String(buffer: body), response.headers.first(name: "Content-Type"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func metricsAndHealthEndpointsShowTheExpectedSeries() async throws {
+        let svc = K.service("ns1", "svc1", clusterIP: "172.30.0.41", ports: [K.port("p80", 80)])
+        var slice = K.slice("ns1", "svc1", ips: ["10.180.0.1"])
+        let h = try await AgentHarness(followNode: true) { api in api.upsert(svc); api.upsert(slice) }
+        let endpoints = try await AgentEndpoints.start(agent: h.agent, metricsAddress: "127.0.0.1:0", healthzAddress: "127.0.0.1:0")
+        #expect(await h.converges(to: K.desired([svc], [slice])))
+        slice = K.slice("ns1", "svc1", ips: ["10.180.0.1", "10.180.0.2"])
+        h.api.upsert(slice)
+        #expect(await h.converges(to: K.desired([svc], [slice])))
+        try h.ns.exec(["iptables", "-t", "nat", "-F", "KUBE-SERVICES"])
+        #expect(await eventually { h.agent.stats.driftRepairs >= 1 })
+
+        let metricsPort = try #require(endpoints.metrics?.localPort)
+        let scrape = try await get("http://127.0.0.1:\(metricsPort)/metrics")
+        #expect(scrape.status == 200)
+        #expect(scrape.contentType?.hasPrefix("text/plain") == true)
+        for series in ["kubeproxy_sync_proxy_rules_duration_seconds_bucket", "kubeproxy_sync_proxy_rules_duration_seconds_count",
+                       "kubeproxy_sync_proxy_rules_last_timestamp_seconds", "kubeproxy_sync_proxy_rules_iptables_total{table=\"nat\"}",
+                       "kubeproxy_sync_proxy_rules_iptables_total{table=\"filter\"}", "kubeproxy_sync_proxy_rules_endpoint_changes_total",
+                       "kubeproxy_sync_proxy_rules_service_changes_total", "kubeproxy_network_programming_duration_seconds_bucket",
+                       "kubeproxy_sync_proxy_rules_iptables_restore_failures_total 0", "kpx_reconcile_sync_operations_bucket",
+                       "kpx_reconcile_drift_repairs_total", "kpx_reconcile_generation_conflicts_total 0"] {
+            #expect(scrape.body.contains(series), "missing \(series)")
+        }
+        let natRules = K.desired([svc], [slice]).tables.first { $0.name == .nat }!.chains.reduce(0) { $0 + $1.rules.count }
+        #expect(scrape.body.contains("kubeproxy_sync_proxy_rules_iptables_total{table=\"nat\"} \(natRules)"))
+        #expect(!scrape.body.contains("kpx_reconcile_drift_repairs_total 0"))
+        #expect(try await get("http://127.0.0.1:\(metricsPort)/proxyMode").body == "iptables")
+
+        let healthPort = try #require(endpoints.healthz?.localPort)
+        for path in ["/healthz", "/livez"] {
+            let health = try await get("http://127.0.0.1:\(healthPort)\(path)")
+            #expect(health.status == 200, "\(path)")
+            #expect(health.contentType == "application/json")
+            let json = try JSONSerialization.jsonObject(with: Data(health.body.utf8)) as? [String: Any]
+            #expect(json?["lastUpdated"] is String && json?["currentTime"] is String, "\(health.body)")
+        }
+        #expect(try await get("http://127.0.0.1:\(healthPort)/nothing").status == 404)
+        // A node being deleted: /healthz fails so load balancers drain it; /livez stays up.
+        h.api.nodeDeleting = true
+        #expect(try await eventually { !h.agent.health.nodeEligible })
+        let draining = try await get("http://127.0.0.1:\(healthPort)/healthz")
+        #expect(draining.status == 503 && draining.body.contains("\"nodeEligible\": false"))
+        #expect(try await get("http://127.0.0.1:\(healthPort)/livez").status == 200)
+        await endpoints.stop()
+        await h.stop()
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func servicesDirectorySourceFollowsItsFiles() async throws {
+        let ns = try TestNamespace()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kpx-agent-dir-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let svc = K.service("ns1", "svc1", clusterIP: "172.30.0.41", ports: [K.port("p80", 80)])
+        var slice = K.slice("ns1", "svc1", ips: ["10.180.0.1"])
+        func write(_ name: String, _ value: some Encodable) throws {
+            try JSONEncoder().encode(value).write(to: URL(fileURLWithPath: "\(dir)/\(name)"))
+        }
+        try write("svc.json", svc)
+        try write("slice.json", slice)
+        let config = AgentConfiguration(settings: K.settings, netns: ns.name, minSyncPeriod: .milliseconds(100))
+        let source = DirectorySource(directory: dir, pollInterval: .milliseconds(100), logger: AgentHarness.logger)
+        let agent = try ProxyAgent(configuration: config, sources: [source], logger: AgentHarness.logger)
+        let run = Task { await agent.run() }
+        defer { agent.shutdown() }
+        func live(_ desired: Ruleset) -> Bool {
+            guard let backend = try? NetlinkBackend(netns: ns.name) else { return false }
+            return (try? ReconcileEngine(backend: backend, family: .ipv4).verify(desired)) != nil
+        }
+        #expect(await eventually { live(K.desired([svc], [slice])) })
+        slice = K.slice("ns1", "svc1", ips: ["10.180.0.1", "10.180.0.5"])
+        try write("slice.json", slice)
+        #expect(await eventually { live(K.desired([svc], [slice])) })
+        // A broken file keeps the previous state.
+        try Data("kind: [".utf8).write(to: URL(fileURLWithPath: "\(dir)/broken.yaml"))
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(live(K.desired([svc], [slice])))
+        try FileManager.default.removeItem(atPath: "\(dir)/broken.yaml")
+        try FileManager.default.removeItem(atPath: "\(dir)/slice.json")
+        #expect(await eventually { live(K.desired([svc], [])) })
+        agent.shutdown()
+        await run.value
+    }
+}

@@ -1,0 +1,223 @@
+@testable import Agent
+import Foundation
+@testable import KubeClient
+import NetlinkBridge
+import Reconciler
+import Testing
+
+/// Parts of the agent that need neither root nor a namespace.
+@Suite struct AgentUnitTests {
+    @Test func backoffGrowsWithJitterUpToItsCap() {
+        let b = Backoff(base: .milliseconds(100), cap: .seconds(2))
+        for attempt in 1...12 {
+            let full = min(Duration.milliseconds(100) * (1 << (attempt - 1)), .seconds(2))
+            let d = b.delay(attempt: attempt)
+            #expect(d >= full * 0.5 && d <= full, "attempt \(attempt): \(d)")
+        }
+    }
+
+    @Test func goDurations() throws {
+        #expect(try AgentConfigFile.goDuration("30s") == .seconds(30))
+        #expect(try AgentConfigFile.goDuration("1m0s") == .seconds(60))
+        #expect(try AgentConfigFile.goDuration("1h2m3.5s") == .milliseconds(3_723_500))
+        #expect(try AgentConfigFile.goDuration("500ms") == .milliseconds(500))
+        #expect(try AgentConfigFile.goDuration("0") == .zero)
+        #expect(throws: KubeClientError.self) { try AgentConfigFile.goDuration("5 parsecs") }
+    }
+
+    @Test func kubeProxyConfigurationAgentFields() throws {
+        let file = try AgentConfigFile.parse("""
+            apiVersion: kubeproxy.config.k8s.io/v1alpha1
+            kind: KubeProxyConfiguration
+            clientConnection:
+              kubeconfig: /var/lib/kube-proxy/kubeconfig.conf
+            metricsBindAddress: 0.0.0.0:10249
+            iptables:
+              syncPeriod: 15s
+              minSyncPeriod: 2s
+            """)
+        #expect(file.kubeconfig == "/var/lib/kube-proxy/kubeconfig.conf")
+        #expect(file.metricsBindAddress == "0.0.0.0:10249")
+        #expect(file.healthzBindAddress == nil)
+        #expect(file.syncPeriod == .seconds(15) && file.minSyncPeriod == .seconds(2))
+    }
+
+    @Test func kubeconfigWithTokenCertificateAndCA() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kpx-kc-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data("CA-PEM".utf8).write(to: URL(fileURLWithPath: "\(dir)/ca.crt"))
+        let text = """
+            apiVersion: v1
+            kind: Config
+            current-context: node
+            clusters:
+            - name: other
+              cluster: {server: "https://other:6443"}
+            - name: local
+              cluster:
+                server: https://10.0.0.1:6443/
+                certificate-authority: ca.crt
+            users:
+            - name: proxy
+              user:
+                token: abc.def
+                client-certificate-data: \(Data("CERT".utf8).base64EncodedString())
+                client-key-data: \(Data("KEY".utf8).base64EncodedString())
+            contexts:
+            - name: node
+              context: {cluster: local, user: proxy}
+            """
+        let e = try KubeConfigFile.parse(text, baseDirectory: dir)
+        #expect(e.server == "https://10.0.0.1:6443")
+        #expect(e.currentToken() == "abc.def")
+        #expect(e.caPEM == Array("CA-PEM".utf8))
+        #expect(e.clientCertificatePEM == Array("CERT".utf8) && e.clientKeyPEM == Array("KEY".utf8))
+        #expect(!e.insecureSkipTLSVerify)
+        let insecure = try KubeConfigFile.parse(text.replacingOccurrences(of: "certificate-authority: ca.crt", with: "insecure-skip-tls-verify: true"),
+                                                baseDirectory: dir)
+        #expect(insecure.insecureSkipTLSVerify && insecure.caPEM == nil)
+        #expect(throws: KubeClientError.self) { try KubeConfigFile.parse("clusters: []", baseDirectory: dir) }
+        // --master overrides the server.
+        try Data(text.utf8).write(to: URL(fileURLWithPath: "\(dir)/kubeconfig"))
+        let m = try KubeEndpoint.resolve(kubeconfig: "\(dir)/kubeconfig", master: "https://api.example:443", environment: [:])
+        #expect(m.server == "https://api.example:443" && m.currentToken() == "abc.def")
+    }
+
+    @Test func inClusterServiceAccount() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kpx-sa-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data("tok-1\n".utf8).write(to: URL(fileURLWithPath: "\(dir)/token"))
+        let env = ["KUBERNETES_SERVICE_HOST": "fd00::1", "KUBERNETES_SERVICE_PORT": "443"]
+        let e = try KubeEndpoint.inCluster(environment: env, directory: dir)
+        #expect(e.server == "https://[fd00::1]:443")
+        #expect(e.currentToken() == "tok-1")
+        // Rotated tokens are picked up.
+        try Data("tok-2".utf8).write(to: URL(fileURLWithPath: "\(dir)/token"))
+        #expect(e.currentToken() == "tok-2")
+    }
+
+    @Test func healthTurnsUnhealthyWhenAQueuedUpdateWaitsTooLong() {
+        let h = HealthState(timeout: .seconds(60))
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        #expect(h.status(at: t0).healthy)
+        h.queued(at: t0)
+        #expect(h.status(at: t0.addingTimeInterval(59)).healthy)
+        #expect(!h.status(at: t0.addingTimeInterval(61)).healthy)
+        h.updated(at: t0.addingTimeInterval(62))
+        #expect(h.status(at: t0.addingTimeInterval(200)).healthy)
+        #expect(h.status(at: t0.addingTimeInterval(200)).lastUpdated == t0.addingTimeInterval(62))
+    }
+
+    @Test func nodeObjectZoneAndDeletion() throws {
+        let plain = try NodeInfo.parse(Data(#"{"metadata":{"name":"n1","labels":{"topology.kubernetes.io/zone":"z1"}}}"#.utf8), name: "n1")
+        #expect(plain.zone == "z1" && !plain.beingDeleted)
+        let deleting = try NodeInfo.parse(Data(#"{"metadata":{"name":"n1","deletionTimestamp":"2026-01-01T00:00:00Z"}}"#.utf8), name: "n1")
+        #expect(deleting.beingDeleted)
+        let tainted = try NodeInfo.parse(Data(#"{"metadata":{"name":"n1"},"spec":{"taints":[{"key":"ToBeDeletedByClusterAutoscaler","effect":"NoSchedule"}]}}"#.utf8), name: "n1")
+        #expect(tainted.beingDeleted)
+    }
+
+    @Test func udpTargetsAndStaleFlowsFromTheRules() throws {
+        let dns = K.service("kube-system", "dns", clusterIP: "172.30.0.10", ports: [K.port("p53", 53, "UDP", nodePort: 30053), K.port("tcp53", 53)], type: "NodePort")
+        let none = K.service("ns1", "none", clusterIP: "172.30.0.20", ports: [K.port("p53", 53, "UDP")])
+        var slice = K.slice("kube-system", "dns", ips: ["10.1.0.1", "10.1.0.2"], port: 5353, portName: "p53", proto: "UDP")
+        slice.ports?.append(.init(name: "tcp53", protocol: "TCP", port: 5353))
+        let targets = UDPServiceTargets(K.desired([dns, none], [slice]))
+        typealias A = UDPServiceTargets.Address
+        let eps: Set<A> = [A(ip: IPAddress("10.1.0.1")!, port: 5353), A(ip: IPAddress("10.1.0.2")!, port: 5353)]
+        #expect(targets.services == [A(ip: IPAddress("172.30.0.10")!, port: 53): eps], "TCP ports and services without endpoints are not targets")
+        #expect(targets.nodePorts == [30053: eps])
+        func flow(_ dst: String, _ dport: UInt16, reply: String, _ rport: UInt16, proto: UInt8 = 17) -> ConntrackFlow {
+            ConntrackFlow(original: ConntrackTuple(source: IPAddress("10.9.9.9")!, destination: IPAddress(dst)!, proto: proto, sourcePort: 40000, destinationPort: dport),
+                          reply: ConntrackTuple(source: IPAddress(reply)!, destination: IPAddress("10.9.9.9")!, proto: proto, sourcePort: rport, destinationPort: 40000),
+                          zone: nil)
+        }
+        let flows = [flow("172.30.0.10", 53, reply: "10.1.0.1", 5353),      // live endpoint: kept
+                     flow("172.30.0.10", 53, reply: "10.1.0.3", 5353),      // gone endpoint: stale
+                     flow("172.30.0.10", 53, reply: "172.30.0.10", 53),     // black-holed before endpoints: stale
+                     flow("192.168.0.2", 30053, reply: "10.1.0.9", 5353),   // node port, gone endpoint: stale
+                     flow("172.30.0.10", 53, reply: "10.1.0.3", 5353, proto: 6),  // TCP: never
+                     flow("172.30.0.20", 53, reply: "172.30.0.20", 53)]     // no endpoints yet: kept
+        #expect(targets.stale(flows) == [flows[1], flows[2], flows[3]])
+    }
+
+    @Test func bindAddresses() {
+        #expect(HTTPEndpoint.split("127.0.0.1:10249")! == ("127.0.0.1", 10249))
+        #expect(HTTPEndpoint.split("[::1]:10256")! == ("::1", 10256))
+        #expect(HTTPEndpoint.split(":10256")! == ("0.0.0.0", 10256))
+        #expect(HTTPEndpoint.split("nonsense") == nil)
+    }
+
+    @Test func eventSocketGroupsNotificationsPerTransaction() throws {
+        var socket = NftTransactionAssembler()
+        func message(_ type: UInt16, family: UInt8 = 2, port: UInt32 = 77, _ build: (inout AttributeWriter) -> Void) -> NetlinkMessage {
+            var w = AttributeWriter()
+            build(&w)
+            return NetlinkMessage(type: NftProtocol.subsystem | type, flags: 0, portID: port, payload: NftProtocol.genmsg(family: family) + w.bytes)
+        }
+        #expect(try socket.absorb(message(NftProtocol.Msg.newRule) { $0.putString(1, "nat"); $0.putString(2, "KUBE-SERVICES") }) == nil)
+        #expect(try socket.absorb(message(NftProtocol.Msg.delChain, family: 1) { $0.putString(1, "cni"); $0.putString(3, "input") }) == nil)
+        let t = try #require(try socket.absorb(message(NftProtocol.Msg.newGen) { $0.putU32(1, 42); $0.putU32(2, 1234); $0.putString(3, "iptables") }))
+        #expect(t.generation == 42 && t.pid == 1234 && t.processName == "iptables" && t.portID == 77)
+        #expect(t.changes == [NftChange(object: .rule, added: true, family: 2, table: "nat", chain: "KUBE-SERVICES"),
+                              NftChange(object: .chain, added: false, family: 1, table: "cni", chain: "input")])
+        #expect(t.touches(family: 2, table: "nat") && !t.touches(family: 2, table: "filter"))
+    }
+}
+
+/// The agent over the in-memory backend (no root): batching semantics and the list protocol.
+@Suite(.serialized) struct AgentInMemoryTests {
+    final class Running: @unchecked Sendable {
+        let api = FakeAPIServer()
+        var client: KubeAPIClient!
+        var agent: ProxyAgent!
+        var task: Task<Void, Never>?
+
+        func start(minSync: Duration, seed: (FakeAPIServer) -> Void) async throws {
+            try await api.start()
+            seed(api)
+            client = try KubeAPIClient(endpoint: KubeEndpoint(server: api.url))
+            let backoff = Backoff(base: .milliseconds(50), cap: .milliseconds(200))
+            let sources: [any ClusterEventSource] = ObjectKind.allCases.map {
+                Reflector(client: client, kind: $0, logger: AgentHarness.logger, backoff: backoff, pageSize: 2)
+            }
+            let config = AgentConfiguration(settings: K.settings, minSyncPeriod: minSync, watchDrift: false)
+            agent = ProxyAgent(configuration: config, sources: sources, backend: InMemoryBackend(Ruleset(family: .ipv4)),
+                               logger: AgentHarness.logger)
+            let agent = self.agent!
+            task = Task { await agent.run() }
+        }
+
+        func stop() async {
+            agent.shutdown()
+            await task?.value
+            await client.shutdown()
+            await api.stop()
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func pagedListAndAnUpdateThatReturnsToTheAppliedStateIsDropped() async throws {
+        let services = (1...5).map { K.service("ns1", "s\($0)", clusterIP: "172.30.9.\($0)", ports: [K.port("p80", 80)]) }
+        let a = K.slice("ns1", "s1", ips: ["10.9.0.1"])
+        let r = Running()
+        try await r.start(minSync: .seconds(1)) { api in services.forEach(api.upsert); api.upsert(a) }
+        #expect(await eventually { r.agent.stats.commits == 1 })
+        #expect(r.api.count("list services") == 3, "5 services in pages of 2")
+        try await Task.sleep(for: .milliseconds(1100))
+        let before = r.agent.stats
+        // A change after a quiet period syncs at once; within the following min-sync-period the
+        // slice changes and changes back to what was applied: that sync has nothing to write.
+        let b = K.slice("ns1", "s1", ips: ["10.9.0.2"])
+        r.api.upsert(b)
+        #expect(await eventually { r.agent.stats.commits == before.commits + 1 })
+        r.api.upsert(K.slice("ns1", "s1", ips: ["10.9.0.3"]))
+        r.api.upsert(b)
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(r.agent.stats.commits == before.commits + 1, "a change undone within the window writes nothing")
+        #expect(r.agent.stats.syncs == before.syncs + 2, "the undone change still ran one (empty) sync")
+        await r.stop()
+    }
+}

@@ -1,0 +1,296 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import Reconciler
+
+/// A local Kubernetes API server (127.0.0.1 only) speaking the real list/watch wire protocol for
+/// Services and EndpointSlices: JSON lists with resourceVersion and `continue` pagination, chunked
+/// watch streams of newline-delimited JSON events from a resourceVersion, BOOKMARK events, `410
+/// Gone` for a compacted resourceVersion (as an HTTP status or an ERROR event), dropped
+/// connections on demand, and the node object.
+final class FakeAPIServer: @unchecked Sendable {
+    enum Kind: String, CaseIterable {
+        case services, endpointslices
+        var path: String { self == .services ? "/api/v1/services" : "/apis/discovery.k8s.io/v1/endpointslices" }
+        var listKind: String { self == .services ? "ServiceList" : "EndpointSliceList" }
+        var objectKind: String { self == .services ? "Service" : "EndpointSlice" }
+        var apiVersion: String { self == .services ? "v1" : "discovery.k8s.io/v1" }
+    }
+
+    struct Event { var rv: Int; var type: String; var object: [String: Any] }
+
+    final class Watcher {
+        let channel: Channel
+        let kind: Kind
+        init(channel: Channel, kind: Kind) { self.channel = channel; self.kind = kind }
+    }
+
+    private let lock = NSLock()
+    private var rv = 100
+    private var objects: [Kind: [String: [String: Any]]] = [.services: [:], .endpointslices: [:]]
+    private var history: [Kind: [Event]] = [.services: [], .endpointslices: []]
+    /// Watches from a resourceVersion below this get 410.
+    private var compactedBelow = 0
+    private var watchers: [ObjectIdentifier: Watcher] = [:]
+    private var counts: [String: Int] = [:]
+    private var labels: [String: String] = ["topology.kubernetes.io/zone": "zone-a"]
+    private var deleting = false
+    var nodeDeleting: Bool {
+        get { lock.withLock { deleting } }
+        set { lock.withLock { deleting = newValue } }
+    }
+    var nodeLabels: [String: String] {
+        get { lock.withLock { labels } }
+        set { lock.withLock { labels = newValue } }
+    }
+    /// Send 410 as an ERROR event in a 200 stream (true, as the real server does) or as HTTP 410.
+    var goneAsEvent = true
+    var bookmarkInterval: TimeAmount = .milliseconds(200)
+    var pageSize: Int?
+
+    private var channel: Channel?
+    private var tls: NIOSSLContext?
+    /// When set, requests without `Authorization: Bearer <token>` get 401.
+    var requiredToken: String?
+    private(set) var authorizations: [String] = []
+    var port: Int { channel?.localAddress?.port ?? 0 }
+    var url: String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)" }
+
+    /// Serves HTTPS with `certificate`/`key`; with `clientCA`, a client certificate signed by it is required.
+    func useTLS(certificate: String, key: String, clientCA: String?) throws {
+        var config = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        if let clientCA {
+            config.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientCA))
+            config.certificateVerification = .noHostnameVerification
+        }
+        tls = try NIOSSLContext(configuration: config)
+    }
+
+    func start() async throws {
+        let tls = self.tls
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                let secured: EventLoopFuture<Void> = tls.map { ctx in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: ctx)) }
+                } ?? channel.eventLoop.makeSucceededVoidFuture()
+                return secured.flatMap {
+                    channel.pipeline.configureHTTPServerPipeline().flatMap {
+                        channel.pipeline.addHandler(FakeAPIHandler(server: self))
+                    }
+                }
+            }
+        channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+    }
+
+    func stop() async {
+        dropWatches()
+        try? await channel?.close()
+    }
+
+    // MARK: test-side mutations
+
+    func count(_ what: String) -> Int { lock.withLock { counts[what] ?? 0 } }
+    var resourceVersion: Int { lock.withLock { rv } }
+
+    func upsert(_ service: Service) { upsert(.services, Self.json(service)) }
+    func upsert(_ slice: EndpointSlice) { upsert(.endpointslices, Self.json(slice)) }
+    func deleteService(_ namespace: String, _ name: String) { delete(.services, "\(namespace)/\(name)") }
+    func deleteSlice(_ namespace: String, _ name: String) { delete(.endpointslices, "\(namespace)/\(name)") }
+
+    /// Puts raw JSON (possibly invalid for the client) as an object of `kind`.
+    func upsert(_ kind: Kind, _ raw: [String: Any]) {
+        var object = raw
+        var meta = object["metadata"] as? [String: Any] ?? [:]
+        let key = "\(meta["namespace"] as? String ?? "")/\(meta["name"] as? String ?? "")"
+        lock.lock()
+        rv += 1
+        meta["resourceVersion"] = String(rv)
+        object["metadata"] = meta
+        let type = objects[kind]![key] == nil ? "ADDED" : "MODIFIED"
+        objects[kind]![key] = object
+        publish(Event(rv: rv, type: type, object: object), kind: kind)
+        lock.unlock()
+    }
+
+    func delete(_ kind: Kind, _ key: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard var object = objects[kind]!.removeValue(forKey: key) else { return }
+        rv += 1
+        var meta = object["metadata"] as? [String: Any] ?? [:]
+        meta["resourceVersion"] = String(rv)
+        object["metadata"] = meta
+        publish(Event(rv: rv, type: "DELETED", object: object), kind: kind)
+    }
+
+    /// Forgets history: watches from an older resourceVersion get 410 Gone.
+    func compact() { lock.withLock { compactedBelow = rv; history = [.services: [], .endpointslices: []] } }
+
+    /// Closes every open watch connection (as a load balancer or apiserver restart would).
+    func dropWatches() {
+        let all = lock.withLock { () -> [Watcher] in defer { watchers = [:] }; return Array(watchers.values) }
+        for w in all { w.channel.close(promise: nil) }
+    }
+
+    /// Stops sending live events to current watchers without closing them (a stalled stream).
+    var activeWatches: Int { lock.withLock { watchers.count } }
+
+    // Called with the lock held.
+    private func publish(_ event: Event, kind: Kind) {
+        history[kind]!.append(event)
+        let line = Self.line(type: event.type, object: event.object)
+        for w in watchers.values where w.kind == kind { Self.send(line, on: w.channel) }
+    }
+
+    static func json<T: Encodable>(_ value: T) -> [String: Any] {
+        let data = try! JSONEncoder().encode(value)
+        return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+
+    static func line(type: String, object: [String: Any]) -> String {
+        let data = try! JSONSerialization.data(withJSONObject: ["type": type, "object": object], options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    static func send(_ text: String, on channel: Channel) {
+        channel.eventLoop.execute {
+            let buffer = channel.allocator.buffer(string: text)
+            channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
+        }
+    }
+
+    // MARK: request handling
+
+    func handle(_ head: HTTPRequestHead, channel: Channel) {
+        let auth = head.headers.first(name: "Authorization") ?? ""
+        lock.withLock { authorizations.append(auth) }
+        if let requiredToken, auth != "Bearer \(requiredToken)" {
+            respond(channel, .unauthorized, status(401, "Unauthorized", "Unauthorized"))
+            return
+        }
+        let parts = head.uri.split(separator: "?", maxSplits: 1)
+        let path = String(parts[0])
+        var query: [String: String] = [:]
+        if parts.count > 1 {
+            for item in parts[1].split(separator: "&") {
+                let kv = item.split(separator: "=", maxSplits: 1)
+                query[String(kv[0])] = kv.count > 1 ? String(kv[1]).removingPercentEncoding ?? String(kv[1]) : ""
+            }
+        }
+        if path.hasPrefix("/api/v1/nodes/") {
+            let name = String(path.dropFirst("/api/v1/nodes/".count))
+            var meta: [String: Any] = ["name": name, "labels": nodeLabels]
+            if nodeDeleting { meta["deletionTimestamp"] = "2026-01-01T00:00:00Z" }
+            respond(channel, .ok, ["kind": "Node", "apiVersion": "v1", "metadata": meta])
+            return
+        }
+        guard let kind = Kind.allCases.first(where: { $0.path == path }) else {
+            respond(channel, .notFound, status(404, "NotFound", "the server could not find the requested resource"))
+            return
+        }
+        if query["watch"] == "1" || query["watch"] == "true" {
+            watch(kind, from: Int(query["resourceVersion"] ?? "") ?? 0, timeout: Int(query["timeoutSeconds"] ?? ""),
+                  bookmarks: query["allowWatchBookmarks"] == "true", channel: channel)
+        } else {
+            list(kind, limit: Int(query["limit"] ?? "") ?? 0, continueToken: query["continue"], channel: channel)
+        }
+    }
+
+    private func list(_ kind: Kind, limit: Int, continueToken: String?, channel: Channel) {
+        let (items, version, next) = lock.withLock { () -> ([[String: Any]], Int, String?) in
+            counts["list \(kind.rawValue)", default: 0] += 1
+            let all = objects[kind]!.sorted { $0.key < $1.key }.map(\.value)
+            let start = continueToken.flatMap(Int.init) ?? 0
+            let size = pageSize.map { min($0, max(limit, 1)) } ?? (limit > 0 ? limit : all.count)
+            let end = min(all.count, start + max(size, 1))
+            let slice = start < all.count ? Array(all[start..<end]) : []
+            return (slice, rv, end < all.count ? String(end) : nil)
+        }
+        // Items in a list carry neither kind nor apiVersion, as the real server sends them.
+        let stripped = items.map { o -> [String: Any] in var c = o; c["kind"] = nil; c["apiVersion"] = nil; return c }
+        var meta: [String: Any] = ["resourceVersion": String(version)]
+        if let next { meta["continue"] = next }
+        respond(channel, .ok, ["kind": kind.listKind, "apiVersion": kind.apiVersion, "metadata": meta, "items": stripped])
+    }
+
+    private func watch(_ kind: Kind, from version: Int, timeout: Int?, bookmarks: Bool, channel: Channel) {
+        lock.lock()
+        counts["watch \(kind.rawValue)", default: 0] += 1
+        if version < compactedBelow {
+            lock.unlock()
+            if goneAsEvent {
+                startStream(channel)
+                Self.send(Self.line(type: "ERROR", object: status(410, "Expired", "too old resource version: \(version) (\(compactedBelow))")), on: channel)
+                channel.eventLoop.execute { channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) } }
+            } else {
+                respond(channel, .gone, status(410, "Expired", "too old resource version: \(version)"))
+            }
+            return
+        }
+        startStream(channel)
+        for event in history[kind]! where event.rv > version { Self.send(Self.line(type: event.type, object: event.object), on: channel) }
+        watchers[ObjectIdentifier(channel)] = Watcher(channel: channel, kind: kind)
+        lock.unlock()
+        channel.closeFuture.whenComplete { _ in self.lock.withLock { _ = self.watchers.removeValue(forKey: ObjectIdentifier(channel)) } }
+        if bookmarks {
+            channel.eventLoop.scheduleRepeatedTask(initialDelay: bookmarkInterval, delay: bookmarkInterval) { task in
+                guard channel.isActive else { task.cancel(); return }
+                let version = self.lock.withLock { self.rv }
+                let object: [String: Any] = ["kind": kind.objectKind, "apiVersion": kind.apiVersion,
+                                             "metadata": ["resourceVersion": String(version)]]
+                Self.send(Self.line(type: "BOOKMARK", object: object), on: channel)
+            }
+        }
+        if let timeout, timeout > 0 {
+            channel.eventLoop.scheduleTask(in: .seconds(Int64(timeout))) {
+                channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) }
+            }
+        }
+    }
+
+    private func startStream(_ channel: Channel) {
+        channel.eventLoop.execute {
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "application/json")
+            headers.add(name: "Transfer-Encoding", value: "chunked")
+            channel.writeAndFlush(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)), promise: nil)
+        }
+    }
+
+    private func status(_ code: Int, _ reason: String, _ message: String) -> [String: Any] {
+        ["kind": "Status", "apiVersion": "v1", "status": "Failure", "code": code, "reason": reason, "message": message, "metadata": [:] as [String: Any]]
+    }
+
+    private func respond(_ channel: Channel, _ code: HTTPResponseStatus, _ body: [String: Any]) {
+        let data = try! JSONSerialization.data(withJSONObject: body)
+        channel.eventLoop.execute {
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: "application/json")
+            headers.add(name: "Content-Length", value: String(data.count))
+            channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: code, headers: headers)), promise: nil)
+            channel.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: data))), promise: nil)
+            channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
+        }
+    }
+}
+
+private final class FakeAPIHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    let server: FakeAPIServer
+    private var head: HTTPRequestHead?
+
+    init(server: FakeAPIServer) { self.server = server }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h): head = h
+        case .body: break
+        case .end: if let head { server.handle(head, channel: context.channel) }
+        }
+    }
+}
