@@ -22,6 +22,7 @@ struct AgentDriftTests {
         }
         #expect(await h.converges(to: Self.desired))
         try await Task.sleep(for: .milliseconds(300))  // let our own notifications drain
+        #expect(h.agent.stats.driftEvents == 0, "our own commits are not drift")
         return h
     }
 
