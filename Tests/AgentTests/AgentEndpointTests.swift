@@ -23,8 +23,14 @@ struct AgentEndpointTests {
         let h = try await AgentHarness(followNode: true) { api in api.upsert(svc); api.upsert(slice) }
         let endpoints = try await AgentEndpoints.start(agent: h.agent, metricsAddress: "127.0.0.1:0", healthzAddress: "127.0.0.1:0")
         #expect(await h.converges(to: K.desired([svc], [slice])))
+        // The endpoints controller's trigger time feeds kubeproxy_network_programming_duration_seconds.
         slice = K.slice("ns1", "svc1", ips: ["10.180.0.1", "10.180.0.2"])
-        h.api.upsert(slice)
+        var raw = FakeAPIServer.json(slice)
+        var meta = raw["metadata"] as! [String: Any]
+        let trigger = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-2))
+        meta["annotations"] = ["endpoints.kubernetes.io/last-change-trigger-time": trigger]
+        raw["metadata"] = meta
+        h.api.upsert(.endpointslices, raw)
         #expect(await h.converges(to: K.desired([svc], [slice])))
         try h.ns.exec(["iptables", "-t", "nat", "-F", "KUBE-SERVICES"])
         #expect(await eventually { h.agent.stats.driftRepairs >= 1 })
@@ -44,6 +50,9 @@ struct AgentEndpointTests {
         let natRules = K.desired([svc], [slice]).tables.first { $0.name == .nat }!.chains.reduce(0) { $0 + $1.rules.count }
         #expect(scrape.body.contains("kubeproxy_sync_proxy_rules_iptables_total{table=\"nat\"} \(natRules)"))
         #expect(!scrape.body.contains("kpx_reconcile_drift_repairs_total 0"))
+        #expect(scrape.body.contains("kubeproxy_network_programming_duration_seconds_count 1"))
+        let sum = scrape.body.split(separator: "\n").first { $0.hasPrefix("kubeproxy_network_programming_duration_seconds_sum ") }
+        #expect(sum.flatMap { Double($0.split(separator: " ")[1]) }.map { $0 >= 1.5 && $0 < 30 } == true, "\(sum ?? "no sum")")
         #expect(try await get("http://127.0.0.1:\(metricsPort)/proxyMode").body == "iptables")
 
         let healthPort = try #require(endpoints.healthz?.localPort)
