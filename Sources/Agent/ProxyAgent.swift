@@ -156,6 +156,13 @@ public final class ProxyAgent: @unchecked Sendable {
         }
     }
 
+    /// How the live state was known: the engine's cache, changed chains re-read, or whole tables.
+    private func readKind(_ outcome: ReconcileOutcome) -> String {
+        guard outcome.reread else { return "cached" }
+        guard let patching else { return "tables" }
+        return patching.lastReadWasPartial ? "chains" : "tables"
+    }
+
     private func record(_ reason: SyncReason, outcome: ReconcileOutcome, elapsed: Duration, recomputed: Int, desired: Ruleset) {
         let ops = outcome.applied ? outcome.plan.operations.count : 0
         let repaired = outcome.applied && (reason == .drift || reason == .periodic)
@@ -179,7 +186,7 @@ public final class ProxyAgent: @unchecked Sendable {
             $0.lastOperations = ops
         }
         var meta: Logger.Metadata = ["reason": "\(reason.rawValue)", "operations": "\(ops)", "servicesRecomputed": "\(recomputed)",
-                                     "reread": "\(outcome.reread)", "elapsed": "\(elapsed)"]
+                                     "read": "\(readKind(outcome))", "elapsed": "\(elapsed)"]
         if outcome.retries > 0 { meta["generationConflicts"] = "\(outcome.retries)" }
         if repaired {
             logger.warning("repaired rules changed by someone else: \(outcome.plan.summary)", metadata: meta)

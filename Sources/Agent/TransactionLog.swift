@@ -96,6 +96,7 @@ final class PatchingBackend: RulesetBackend, KernelWriter {
     private var base: (observed: ObservedRuleset, tables: [TableName], epoch: Int)?
     private(set) var fullReads = 0
     private(set) var partialReads = 0
+    private(set) var lastReadWasPartial = false
 
     init(inner: RulesetBackend, log: TransactionLog) {
         self.inner = inner
@@ -129,8 +130,10 @@ final class PatchingBackend: RulesetBackend, KernelWriter {
     func observe(family: IPFamily, tables: [TableName]) throws -> ObservedRuleset {
         if let patched = try patched(family: family, tables: tables) {
             partialReads += 1
+            lastReadWasPartial = true
             return patched
         }
+        lastReadWasPartial = false
         let epoch = log.epoch
         let observed = try inner.observe(family: family, tables: tables)
         fullReads += 1

@@ -67,17 +67,20 @@ public final class KubeAPIClient: Sendable {
             let body = try await response.body.collect(upTo: 1 << 20)
             try Self.check(response.status, body: body, operation: "watch \(path)")
         }
-        var pending = Data()
+        var pending = [UInt8]()
         for try await chunk in response.body {
             pending.append(contentsOf: chunk.readableBytesView)
-            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                let one = pending[pending.startIndex..<newline]
-                pending = Data(pending[(newline + 1)...])
+            // Hand out every complete line, then keep only the unfinished tail (one copy per chunk).
+            var start = 0
+            while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                let one = pending[start..<newline]
+                start = newline + 1
                 if !one.allSatisfy({ $0 == 32 || $0 == 13 }) { try await line(Data(one)) }
             }
+            if start > 0 { pending.removeFirst(start) }
             if pending.count > 64 << 20 { throw KubeClientError.protocolError("watch event larger than 64 MiB") }
         }
-        if !pending.allSatisfy({ $0 == 32 || $0 == 13 || $0 == 10 }) { try await line(pending) }
+        if !pending.allSatisfy({ $0 == 32 || $0 == 13 || $0 == 10 }) { try await line(Data(pending)) }
     }
 
     static func check(_ status: HTTPResponseStatus, body: ByteBuffer, operation: String) throws {

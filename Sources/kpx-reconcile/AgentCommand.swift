@@ -63,7 +63,7 @@ struct AgentCommand: ParsableCommand {
                          healthz: healthzBindAddress ?? file.healthzBindAddress ?? "0.0.0.0:10256")
         let runner = AgentRunner(configuration: configuration, kubeconfig: kubeconfig ?? file.kubeconfig, master: master,
                                  servicesDir: servicesDir, metricsAddress: addresses.metrics, healthzAddress: addresses.healthz,
-                                 logger: logger)
+                                 pinnedZone: proxy.topologyZone != nil, logger: logger)
         let done = DispatchSemaphore(value: 0)
         let failure = FailureBox()
         Task {
@@ -72,63 +72,6 @@ struct AgentCommand: ParsableCommand {
         }
         done.wait()
         if let error = failure.get() { throw CLIError("agent: \(error)") }
-    }
-}
-
-/// Builds the sources and the agent, serves the endpoints, and stops on SIGTERM/SIGINT.
-struct AgentRunner: Sendable {
-    let configuration: AgentConfiguration
-    let kubeconfig: String?
-    let master: String?
-    let servicesDir: String?
-    let metricsAddress: String
-    let healthzAddress: String
-    let logger: Logger
-
-    func run() async throws {
-        var configuration = self.configuration
-        var client: KubeAPIClient? = nil
-        let sources: [any ClusterEventSource]
-        if let servicesDir {
-            sources = [DirectorySource(directory: servicesDir, logger: logger)]
-        } else {
-            let api = try KubeAPIClient(endpoint: try KubeEndpoint.resolve(kubeconfig: kubeconfig, master: master))
-            client = api
-            var all: [any ClusterEventSource] = [Reflector(client: api, kind: .service, logger: logger),
-                                                 Reflector(client: api, kind: .endpointSlice, logger: logger)]
-            if configuration.settings.topologyZone == nil {
-                do {
-                    configuration.settings.topologyZone = try await NodeInfo.fetch(configuration.settings.nodeName, client: api).zone
-                } catch {
-                    logger.warning("cannot read the node object; topology hints use no zone", metadata: ["error": "\(error)"])
-                }
-            } else {
-                configuration.followsNodeZone = false
-            }
-            // The node's zone label and whether it is being deleted (/healthz).
-            all.append(NodeSource(client: api, name: configuration.settings.nodeName, logger: logger))
-            sources = all
-        }
-        let agent = try ProxyAgent(configuration: configuration, sources: sources, logger: logger)
-        let endpoints = try await AgentEndpoints.start(agent: agent, metricsAddress: metricsAddress, healthzAddress: healthzAddress)
-        let signals = [SIGTERM, SIGINT].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [logger] in
-                logger.info("signal received; stopping after the current transaction", metadata: ["signal": "\(number)"])
-                agent.shutdown()
-            }
-            source.resume()
-            return source
-        }
-        logger.info("agent started", metadata: [
-            "node": "\(configuration.settings.nodeName)", "netns": "\(configuration.netns ?? "(own)")",
-            "source": "\(servicesDir.map { "dir \($0)" } ?? "api \(client?.endpoint.server ?? "")")",
-            "metrics": "\(metricsAddress)", "healthz": "\(healthzAddress)"])
-        await agent.run()
-        for s in signals { s.cancel() }
-        await endpoints.stop()
-        await client?.shutdown()
     }
 }
 

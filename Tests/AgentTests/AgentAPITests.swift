@@ -107,6 +107,29 @@ struct AgentAPITests {
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func bookmarksKeepAQuietWatchCurrentSoItResumesWithoutRelisting() async throws {
+        let a = K.service("ns1", "a", clusterIP: "172.30.3.1", ports: [K.port("p80", 80)])
+        let h = try await AgentHarness { api in api.upsert(a) }
+        #expect(await h.converges(to: K.desired([a], [])))
+        // Only Services change: the EndpointSlice watch sees no event, only bookmarks.
+        var services = [a]
+        for i in 2...20 {
+            services.append(K.service("ns1", "s\(i)", clusterIP: "172.30.3.\(i)", ports: [K.port("p80", 80)]))
+            h.api.upsert(services.last!)
+        }
+        #expect(await h.converges(to: K.desired(services, [])))
+        try await Task.sleep(for: .milliseconds(600))  // > the fake server's bookmark interval
+        let lists = h.api.count("list endpointslices")
+        h.api.compact()
+        h.api.dropWatches()
+        let s = K.slice("ns1", "a", ips: ["10.8.0.1"])
+        h.api.upsert(s)
+        #expect(await h.converges(to: K.desired(services, [s])))
+        #expect(h.api.count("list endpointslices") == lists, "the bookmark's resourceVersion was current: no 410, no relist")
+        await h.stop()
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func invalidObjectsAreLoggedAndSkipped() async throws {
         let good = K.service("ns1", "good", clusterIP: "172.30.4.1", ports: [K.port("p80", 80)])
         let badIP = K.service("ns1", "bad-ip", clusterIP: "300.1.2.3", ports: [K.port("p80", 80)])

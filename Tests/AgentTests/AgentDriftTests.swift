@@ -22,6 +22,7 @@ struct AgentDriftTests {
         }
         #expect(await h.converges(to: Self.desired))
         try await Task.sleep(for: .milliseconds(300))  // let our own notifications drain
+        #expect(h.agent.stats.driftEvents == 0, "our own commits are not drift")
         return h
     }
 
@@ -117,6 +118,32 @@ struct AgentDriftTests {
         #expect(h.poisoned?.rejected == 2)
         #expect(h.agent.stats.failures == 2)
         #expect(h.agent.metrics.render().contains("kubeproxy_sync_proxy_rules_iptables_restore_failures_total 2"))
+        await h.stop()
+    }
+}
+
+/// The IPv6 agent: ip6 tables, drift notifications of family ip6, repaired likewise.
+@Suite(.serialized, .enabled(if: NetnsTests.enabled, "set KPX_NETNS_TESTS!=0 (root) for network-namespace tests"))
+struct AgentIPv6Tests {
+    @Test(.timeLimit(.minutes(1)))
+    func ipv6RulesAndDriftRepair() async throws {
+        let settings = ProxySettings(nodeName: "test-node", ipFamily: .ipv6, nodeIPs: [IPAddress("2001:db8::2")!],
+                                     localDetector: .cidr(CIDR("fd00:10::/64")!))
+        let svc = Service(metadata: ObjectMeta(name: "v6", namespace: "ns1"),
+                          spec: Service.Spec(clusterIP: "fd00:172:30::41", clusterIPs: ["fd00:172:30::41"], ports: [K.port("p80", 80)]))
+        let slice = EndpointSlice(metadata: ObjectMeta(name: "v6-1", namespace: "ns1", labels: [EndpointSlice.serviceNameLabel: "v6"]),
+                                  addressType: "IPv6", endpoints: [EndpointSlice.Endpoint(addresses: ["fd00:10::1"])],
+                                  ports: [EndpointSlice.Port(name: "p80", protocol: "TCP", port: 8080)])
+        let h = try await AgentHarness(syncPeriod: .seconds(600), settings: settings) { api in api.upsert(svc); api.upsert(slice) }
+        let desired = K.desired([svc], [slice], settings: settings)
+        #expect(desired.family == .ipv6)
+        #expect(await h.converges(to: desired))
+        #expect(try h.ns.exec(["ip6tables-save", "-t", "nat"]).contains("fd00:172:30::41/128"))
+        // An IPv4 change is not ours; an ip6 flush is repaired.
+        try h.ns.exec(["iptables", "-t", "nat", "-N", "V4-ONLY"])
+        try h.ns.exec(["ip6tables", "-t", "nat", "-F", "KUBE-SERVICES"])
+        #expect(await h.converges(to: desired, within: .seconds(1)), "not repaired within 1 s")
+        #expect(await eventually(timeout: .seconds(1)) { h.agent.stats.driftRepairs == 1 && h.agent.stats.driftEvents == 1 })
         await h.stop()
     }
 }

@@ -23,8 +23,14 @@ struct AgentEndpointTests {
         let h = try await AgentHarness(followNode: true) { api in api.upsert(svc); api.upsert(slice) }
         let endpoints = try await AgentEndpoints.start(agent: h.agent, metricsAddress: "127.0.0.1:0", healthzAddress: "127.0.0.1:0")
         #expect(await h.converges(to: K.desired([svc], [slice])))
+        // The endpoints controller's trigger time feeds kubeproxy_network_programming_duration_seconds.
         slice = K.slice("ns1", "svc1", ips: ["10.180.0.1", "10.180.0.2"])
-        h.api.upsert(slice)
+        var raw = FakeAPIServer.json(slice)
+        var meta = raw["metadata"] as! [String: Any]
+        let trigger = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-2))
+        meta["annotations"] = ["endpoints.kubernetes.io/last-change-trigger-time": trigger]
+        raw["metadata"] = meta
+        h.api.upsert(.endpointslices, raw)
         #expect(await h.converges(to: K.desired([svc], [slice])))
         try h.ns.exec(["iptables", "-t", "nat", "-F", "KUBE-SERVICES"])
         #expect(await eventually { h.agent.stats.driftRepairs >= 1 })
@@ -44,6 +50,9 @@ struct AgentEndpointTests {
         let natRules = K.desired([svc], [slice]).tables.first { $0.name == .nat }!.chains.reduce(0) { $0 + $1.rules.count }
         #expect(scrape.body.contains("kubeproxy_sync_proxy_rules_iptables_total{table=\"nat\"} \(natRules)"))
         #expect(!scrape.body.contains("kpx_reconcile_drift_repairs_total 0"))
+        #expect(scrape.body.contains("kubeproxy_network_programming_duration_seconds_count 1"))
+        let sum = scrape.body.split(separator: "\n").first { $0.hasPrefix("kubeproxy_network_programming_duration_seconds_sum ") }
+        #expect(sum.flatMap { Double($0.split(separator: " ")[1]) }.map { $0 >= 1.5 && $0 < 30 } == true, "\(sum ?? "no sum")")
         #expect(try await get("http://127.0.0.1:\(metricsPort)/proxyMode").body == "iptables")
 
         let healthPort = try #require(endpoints.healthz?.localPort)
@@ -101,4 +110,61 @@ struct AgentEndpointTests {
         agent.shutdown()
         await run.value
     }
+}
+
+/// The command's runner: kubeconfig -> API sources (services, slices, node) -> agent + endpoints,
+/// stopped by a real SIGTERM between transactions with the rules left in place.
+@Suite(.serialized, .enabled(if: NetnsTests.enabled, "set KPX_NETNS_TESTS!=0 (root) for network-namespace tests"))
+struct AgentRunnerTests {
+    @Test(.timeLimit(.minutes(1)))
+    func kubeconfigToRulesAndSIGTERMStopsWithRulesInPlace() async throws {
+        let ns = try TestNamespace()
+        let api = FakeAPIServer()
+        api.requiredToken = "t0ken"
+        let svc = K.service("ns1", "svc1", clusterIP: "172.30.0.41", ports: [K.port("p80", 80)])
+        let slice = K.slice("ns1", "svc1", ips: ["10.180.0.1"])
+        api.upsert(svc)
+        api.upsert(slice)
+        try await api.start()
+        let kubeconfig = "\(FileManager.default.temporaryDirectory.path)/kpx-runner-\(getpid())"
+        try Data("""
+            apiVersion: v1
+            kind: Config
+            current-context: c
+            clusters: [{name: k, cluster: {server: "\(api.url)"}}]
+            users: [{name: u, user: {token: t0ken}}]
+            contexts: [{name: c, context: {cluster: k, user: u}}]
+            """.utf8).write(to: URL(fileURLWithPath: kubeconfig))
+        defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
+
+        let up = Box<(ProxyAgent, AgentEndpoints)>()
+        var runner = AgentRunner(configuration: AgentConfiguration(settings: K.settings, netns: ns.name), kubeconfig: kubeconfig,
+                                 master: nil, servicesDir: nil, metricsAddress: "127.0.0.1:0", healthzAddress: "127.0.0.1:0",
+                                 pinnedZone: false, logger: AgentHarness.logger)
+        runner.started = { up.set(($0, $1)) }
+        let run = Task { try await runner.run() }
+        #expect(await eventually { up.get() != nil })
+        let (agent, endpoints) = try #require(up.get())
+        let desired = K.desired([svc], [slice])
+        func live() -> Bool {
+            guard let backend = try? NetlinkBackend(netns: ns.name) else { return false }
+            return (try? ReconcileEngine(backend: backend, family: .ipv4).verify(desired)) != nil
+        }
+        #expect(await eventually { live() })
+        #expect(await eventually { api.count("list endpointslices") >= 1 && api.authorizations.allSatisfy { $0 == "Bearer t0ken" } })
+        #expect(endpoints.metrics?.localPort ?? 0 > 0 && endpoints.healthz?.localPort ?? 0 > 0)
+        kill(getpid(), SIGTERM)
+        try await run.value
+        #expect(live(), "rules stay in place after SIGTERM")
+        #expect(agent.stats.failures == 0)
+        await api.stop()
+    }
+}
+
+/// A value set once from another task.
+final class Box<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T?
+    func set(_ v: T) { lock.withLock { value = v } }
+    func get() -> T? { lock.withLock { value } }
 }

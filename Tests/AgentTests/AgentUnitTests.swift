@@ -220,4 +220,30 @@ import Testing
         #expect(r.agent.stats.syncs == before.syncs + 2, "the undone change still ran one (empty) sync")
         await r.stop()
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func watchEventsSplitAcrossChunksAndBatchedInOneAreAllRead() async throws {
+        let api = FakeAPIServer()
+        try await api.start()
+        api.fragmentSize = 7
+        let client = try KubeAPIClient(endpoint: KubeEndpoint(server: api.url))
+        let reflector = Reflector(client: client, kind: .endpointSlice, logger: AgentHarness.logger)
+        let seen = Counter()
+        let task = Task { await reflector.run { if case .upsert = $0 { seen.add() } } }
+        #expect(await eventually { api.activeWatches == 1 })
+        for i in 0..<200 { api.upsert(K.slice("ns1", "s", "s-\(i)", ips: ["10.7.\(i / 200).\(i % 200 + 1)"])) }
+        #expect(await eventually { seen.value == 200 })
+        task.cancel()
+        api.dropWatches()
+        await task.value
+        await client.shutdown()
+        await api.stop()
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func add() { lock.withLock { n += 1 } }
+    var value: Int { lock.withLock { n } }
 }

@@ -144,7 +144,7 @@ final class FakeAPIServer: @unchecked Sendable {
     private func publish(_ event: Event, kind: Kind) {
         history[kind]!.append(event)
         let line = Self.line(type: event.type, object: event.object)
-        for w in watchers.values where w.kind == kind { Self.send(line, on: w.channel) }
+        for w in watchers.values where w.kind == kind { send(line, on: w.channel, locked: true) }
     }
 
     static func json<T: Encodable>(_ value: T) -> [String: Any] {
@@ -157,10 +157,25 @@ final class FakeAPIServer: @unchecked Sendable {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    static func send(_ text: String, on channel: Channel) {
+    /// Watch bytes are written in pieces of this size (nil: one write per event), so that events
+    /// straddle chunk boundaries.
+    var fragmentSize: Int? {
+        get { lock.withLock { fragment } }
+        set { lock.withLock { fragment = newValue } }
+    }
+    private var fragment: Int?
+
+    /// Writes `text` to a watch stream. May be called with the lock held (reads `fragment` directly).
+    private func send(_ text: String, on channel: Channel, locked: Bool = false) {
+        let bytes = Array(text.utf8)
+        let size = (locked ? fragment : fragmentSize) ?? bytes.count
         channel.eventLoop.execute {
-            let buffer = channel.allocator.buffer(string: text)
-            channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
+            var offset = 0
+            while offset < bytes.count {
+                let piece = bytes[offset..<min(bytes.count, offset + size)]
+                offset += size
+                channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: piece))), promise: nil)
+            }
         }
     }
 
@@ -225,7 +240,7 @@ final class FakeAPIServer: @unchecked Sendable {
             lock.unlock()
             if goneAsEvent {
                 startStream(channel)
-                Self.send(Self.line(type: "ERROR", object: status(410, "Expired", "too old resource version: \(version) (\(compactedBelow))")), on: channel)
+                self.send(Self.line(type: "ERROR", object: status(410, "Expired", "too old resource version: \(version) (\(compactedBelow))")), on: channel)
                 channel.eventLoop.execute { channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) } }
             } else {
                 respond(channel, .gone, status(410, "Expired", "too old resource version: \(version)"))
@@ -233,7 +248,7 @@ final class FakeAPIServer: @unchecked Sendable {
             return
         }
         startStream(channel)
-        for event in history[kind]! where event.rv > version { Self.send(Self.line(type: event.type, object: event.object), on: channel) }
+        for event in history[kind]! where event.rv > version { send(Self.line(type: event.type, object: event.object), on: channel, locked: true) }
         watchers[ObjectIdentifier(channel)] = Watcher(channel: channel, kind: kind)
         lock.unlock()
         channel.closeFuture.whenComplete { _ in self.lock.withLock { _ = self.watchers.removeValue(forKey: ObjectIdentifier(channel)) } }
@@ -243,7 +258,7 @@ final class FakeAPIServer: @unchecked Sendable {
                 let version = self.lock.withLock { self.rv }
                 let object: [String: Any] = ["kind": kind.objectKind, "apiVersion": kind.apiVersion,
                                              "metadata": ["resourceVersion": String(version)]]
-                Self.send(Self.line(type: "BOOKMARK", object: object), on: channel)
+                self.send(Self.line(type: "BOOKMARK", object: object), on: channel)
             }
         }
         if let timeout, timeout > 0 {

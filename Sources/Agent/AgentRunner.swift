@@ -1,0 +1,93 @@
+import Dispatch
+import Foundation
+import KubeClient
+import Logging
+import Reconciler
+
+/// Builds the sources and the agent, serves the endpoints, and stops on SIGTERM/SIGINT.
+public struct AgentRunner: Sendable {
+    public var configuration: AgentConfiguration
+    public var kubeconfig: String?
+    public var master: String?
+    public var servicesDir: String?
+    public var metricsAddress: String
+    public var healthzAddress: String
+    /// `--topology-zone` was given: the node's zone label does not override it.
+    public var pinnedZone: Bool
+    public var logger: Logger
+    /// Signals that stop the agent.
+    public var stopSignals: [Int32] = [SIGTERM, SIGINT]
+    /// Called once the agent and its endpoints are up (tests read the ports from it).
+    public var started: @Sendable (ProxyAgent, AgentEndpoints) -> Void = { _, _ in }
+
+    public init(configuration: AgentConfiguration, kubeconfig: String?, master: String?, servicesDir: String?,
+                metricsAddress: String, healthzAddress: String, pinnedZone: Bool, logger: Logger) {
+        self.configuration = configuration
+        self.kubeconfig = kubeconfig
+        self.master = master
+        self.servicesDir = servicesDir
+        self.metricsAddress = metricsAddress
+        self.healthzAddress = healthzAddress
+        self.pinnedZone = pinnedZone
+        self.logger = logger
+    }
+
+    /// Runs until one of `stopSignals` arrives; the rules stay in place.
+    public func run() async throws {
+        let (sources, client, configuration) = try await makeSources()
+        let agent = try ProxyAgent(configuration: configuration, sources: sources, logger: logger)
+        let endpoints: AgentEndpoints
+        do {
+            endpoints = try await AgentEndpoints.start(agent: agent, metricsAddress: metricsAddress, healthzAddress: healthzAddress)
+        } catch {
+            await client?.shutdown()
+            throw error
+        }
+        let signals = stopSignals.map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [logger] in
+                logger.info("signal received; stopping after the current transaction", metadata: ["signal": "\(number)"])
+                agent.shutdown()
+            }
+            source.resume()
+            return source
+        }
+        logger.info("agent started", metadata: [
+            "node": "\(configuration.settings.nodeName)", "netns": "\(configuration.netns ?? "(own)")",
+            "source": "\(servicesDir.map { "dir \($0)" } ?? "api \(client?.endpoint.server ?? "")")",
+            "metrics": "\(metricsAddress)", "healthz": "\(healthzAddress)"])
+        started(agent, endpoints)
+        await agent.run()
+        for (source, number) in zip(signals, stopSignals) {
+            source.cancel()
+            signal(number, SIG_DFL)
+        }
+        await endpoints.stop()
+        await client?.shutdown()
+    }
+
+    /// The manifest directory, or the API (Services, EndpointSlices, the node) with the zone
+    /// label read once before the first sync.
+    func makeSources() async throws -> ([any ClusterEventSource], KubeAPIClient?, AgentConfiguration) {
+        var configuration = self.configuration
+        if let servicesDir { return ([DirectorySource(directory: servicesDir, logger: logger)], nil, configuration) }
+        let api = try KubeAPIClient(endpoint: try KubeEndpoint.resolve(kubeconfig: kubeconfig, master: master))
+        if pinnedZone {
+            configuration.followsNodeZone = false
+        } else {
+            do {
+                configuration.settings.topologyZone = try await NodeInfo.fetch(configuration.settings.nodeName, client: api).zone
+            } catch {
+                logger.warning("cannot read the node object; topology hints use no zone", metadata: ["error": "\(error)"])
+            }
+        }
+        let sources: [any ClusterEventSource] = [
+            Reflector(client: api, kind: .service, logger: logger),
+            Reflector(client: api, kind: .endpointSlice, logger: logger),
+            // The node's zone label and whether it is being deleted (/healthz).
+            NodeSource(client: api, name: configuration.settings.nodeName, logger: logger),
+        ]
+        return (sources, api, configuration)
+    }
+}
