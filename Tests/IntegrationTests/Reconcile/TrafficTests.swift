@@ -37,6 +37,26 @@ struct TrafficTests {
         try expectAnswers(topology, from: ["pod2", "pod3"], phase: 1)
     }
 
+    /// A UDP client that keeps its source port (one conntrack entry per port) must stop reaching a
+    /// removed endpoint. kube-proxy deletes the conntrack entries of removed UDP endpoints after
+    /// each sync; kpx-reconcile does not (yet), so such flows keep going to pod1 until the entry
+    /// times out (30-120 s). Recorded as a known issue until conntrack cleanup exists.
+    @Test func udpFlowsToARemovedEndpointAreCleared() throws {
+        let topology = try Topology(pods: ["pod1": "10.244.1.11", "pod2": "10.244.1.12", "pod3": "10.244.1.13"])
+        defer { topology.stop() }
+        let flags = try NodeFlags(["--hostname-override", "node-a", "--node-ip", Self.nodeIP, "--cluster-cidr", "10.244.0.0/16"])
+        try topology.waitForServers()
+        try Kpx.reconcileJSON(topology.node, [Self.before], flags)
+        let ports = (0..<12).map { 45000 + $0 }
+        let before = try ports.map { try topology.probe("udp", Self.clusterIP, 53, count: 1, basePort: $0) }.flatMap { $0 }
+        #expect(!before.contains("-") && before.contains("pod1"), "\(before)")
+        try Kpx.reconcileJSON(topology.node, [Self.after], flags)
+        let after = try ports.map { try topology.probe("udp", Self.clusterIP, 53, count: 1, basePort: $0) }.flatMap { $0 }
+        withKnownIssue("no conntrack cleanup for removed UDP endpoints (kube-proxy does it)", isIntermittent: true) {
+            #expect(!after.contains("pod1"), "same-port UDP flows still reach the removed endpoint: \(after)")
+        }
+    }
+
     /// Every target answers every probe, and the set of answering pods is exactly `pods`.
     /// 24 probes per target: missing one of two endpoints by chance has probability 2^-23.
     func expectAnswers(_ topology: Topology, from pods: Set<String>, phase: Int,
