@@ -37,10 +37,10 @@ struct TrafficTests {
         try expectAnswers(topology, from: ["pod2", "pod3"], phase: 1)
     }
 
-    /// A UDP client that keeps its source port (one conntrack entry per port) must stop reaching a
-    /// removed endpoint. kube-proxy deletes the conntrack entries of removed UDP endpoints after
-    /// each sync; kpx-reconcile does not (yet), so such flows keep going to pod1 until the entry
-    /// times out (30-120 s). Recorded as a known issue until conntrack cleanup exists.
+    /// A UDP client that keeps its source port (one conntrack entry per port) stops reaching a
+    /// removed endpoint: after the commit, kpx-reconcile deletes the conntrack entries of UDP
+    /// flows to endpoints the rules no longer use, as kube-proxy does (without it, such flows kept
+    /// going to pod1 until the entry timed out, 30-120 s).
     @Test func udpFlowsToARemovedEndpointAreCleared() throws {
         let topology = try Topology(pods: ["pod1": "10.244.1.11", "pod2": "10.244.1.12", "pod3": "10.244.1.13"])
         defer { topology.stop() }
@@ -50,11 +50,12 @@ struct TrafficTests {
         let ports = (0..<12).map { 45000 + $0 }
         let before = try ports.map { try topology.probe("udp", Self.clusterIP, 53, count: 1, basePort: $0) }.flatMap { $0 }
         #expect(!before.contains("-") && before.contains("pod1"), "\(before)")
-        try Kpx.reconcileJSON(topology.node, [Self.after], flags)
+        let update = try Kpx.reconcile(topology.node, [Self.after], flags)
+        #expect(update.status == 0 && update.stdout.contains("conntrack entries of UDP flows to removed endpoints (10.244.1.11:5353)"),
+                "\(update.stdout)\(update.stderr)")
         let after = try ports.map { try topology.probe("udp", Self.clusterIP, 53, count: 1, basePort: $0) }.flatMap { $0 }
-        withKnownIssue("no conntrack cleanup for removed UDP endpoints (kube-proxy does it)", isIntermittent: true) {
-            #expect(!after.contains("pod1"), "same-port UDP flows still reach the removed endpoint: \(after)")
-        }
+        #expect(!after.contains("-") && !after.contains("pod1"), "same-port UDP flows still reach the removed endpoint: \(after)")
+        #expect(before.indices.allSatisfy { before[$0] != "pod2" || after[$0] == "pod2" }, "flows to pod2 were kept: \(before) -> \(after)")
     }
 
     /// Every target answers every probe, and the set of answering pods is exactly `pods`.
