@@ -47,13 +47,17 @@ struct TrafficTests {
         let flags = try NodeFlags(["--hostname-override", "node-a", "--node-ip", Self.nodeIP, "--cluster-cidr", "10.244.0.0/16"])
         try topology.waitForServers()
         try Kpx.reconcileJSON(topology.node, [Self.before], flags)
-        let ports = (0..<12).map { 45000 + $0 }
-        let before = try ports.map { try topology.probe("udp", Self.clusterIP, 53, count: 1, basePort: $0) }.flatMap { $0 }
+        // Fixed source ports: 12 to the ClusterIP, 12 to the NodePort.
+        let flows = (0..<12).map { (45000 + $0, Self.clusterIP, 53) } + (0..<12).map { (45100 + $0, Self.nodeIP, 30053) }
+        func probeAll() throws -> [String] {
+            try flows.flatMap { try topology.probe("udp", $0.1, $0.2, count: 1, basePort: $0.0) }
+        }
+        let before = try probeAll()
         #expect(!before.contains("-") && before.contains("pod1"), "\(before)")
         let update = try Kpx.reconcile(topology.node, [Self.after], flags)
         #expect(update.status == 0 && update.stdout.contains("conntrack entries of UDP flows to removed endpoints (10.244.1.11:5353)"),
                 "\(update.stdout)\(update.stderr)")
-        let after = try ports.map { try topology.probe("udp", Self.clusterIP, 53, count: 1, basePort: $0) }.flatMap { $0 }
+        let after = try probeAll()
         #expect(!after.contains("-") && !after.contains("pod1"), "same-port UDP flows still reach the removed endpoint: \(after)")
         #expect(before.indices.allSatisfy { before[$0] != "pod2" || after[$0] == "pod2" }, "flows to pod2 were kept: \(before) -> \(after)")
     }
