@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Plots wall time (median, min-max bars) vs number of services per scenario from kpx-bench's
-results.json. Usage: scripts/bench-plot.py RESULTS.json OUT.png  (needs matplotlib: pip install matplotlib)"""
+results.json files (several runs are merged) and prints a scenario x N summary table (Markdown).
+Usage: scripts/bench-plot.py OUT.png RESULTS.json [RESULTS.json...]  (needs matplotlib)"""
 import json
 import sys
 
@@ -17,12 +18,38 @@ GROUPS = [
 ]
 
 
-def main(path, out):
-    data = json.load(open(path))
-    by_id = {}
-    for r in data["results"]:
-        if r.get("wallMs"):
-            by_id.setdefault(r["id"], []).append(r)
+def summary(by_id, titles):
+    sizes = sorted({r["n"] for rows in by_id.values() for r in rows})
+    lines = ["| scenario | " + " | ".join(f"{n // 1000}k" for n in sizes) + " |",
+             "|---|" + "---:|" * len(sizes)]
+    order = [sid for _, ids in GROUPS for sid in ids] + ["agent-rss"]
+    for sid in order:
+        rows = {r["n"]: r for r in by_id.get(sid, [])}
+        if not rows:
+            continue
+        cells = []
+        for n in sizes:
+            r = rows.get(n)
+            if not r:
+                cells.append("-")
+            elif sid == "agent-rss":
+                cells.append(f"{r['maxRSSKB'] / 1024:.0f} MB peak")
+            else:
+                med = r["wallMs"]["median"]
+                cells.append(f"{med / 1000:.2f} s" if med >= 1000 else f"{med:.1f} ms")
+        lines.append(f"| {titles[sid]} (`{sid}`) | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(out, paths):
+    by_id, titles, data = {}, {}, None
+    for path in paths:
+        data = json.load(open(path))
+        for r in data["results"]:
+            if r.get("wallMs"):
+                by_id.setdefault(r["id"], []).append(r)
+                titles[r["id"]] = r["title"]
+    print(summary(by_id, titles))
     fig, axes = plt.subplots(1, len(GROUPS), figsize=(15, 6))
     for ax, (title, ids) in zip(axes, GROUPS):
         for sid in ids:
@@ -50,4 +77,4 @@ def main(path, out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2:])

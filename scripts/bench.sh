@@ -26,8 +26,8 @@ swift build -c release --product kpx-bench >&2
 ./.build/release/kpx-bench run --sizes "$sizes" --output "$out" ${args[@]+"${args[@]}"}
 dir=$out
 if python3 -c 'import matplotlib' 2>/dev/null || pip install --quiet matplotlib >/dev/null 2>&1; then
-  python3 scripts/bench-plot.py "$dir/results.json" "$dir/bench.png" && echo "plot: $dir/bench.png"
+  python3 scripts/bench-plot.py "$dir/bench.png" "$dir/results.json" > "$dir/summary.md" && echo "plot: $dir/bench.png"
 else
-  echo "matplotlib unavailable: no plot (pip install matplotlib; scripts/bench-plot.py $dir/results.json $dir/bench.png)" >&2
+  echo "matplotlib unavailable: no plot (pip install matplotlib; scripts/bench-plot.py $dir/bench.png $dir/results.json)" >&2
 fi
 echo "results: $dir/results.md"

@@ -61,14 +61,28 @@ static inline int kpx_ipset_name_by_index(int fd, unsigned int version, uint16_t
     return 0;
 }
 
-/* IP_SET_OP_GET_BYNAME: `index` gets the set's index, IPSET_INVALID_ID when none. */
-static inline int kpx_ipset_index_by_name(int fd, unsigned int version, const char *name, uint16_t *index) {
-    struct ip_set_req_get_set req = { .op = IP_SET_OP_GET_BYNAME, .version = version };
+/* IP_SET_OP_GET_FNAME (as libxt_set): `index` gets the set's index (IPSET_INVALID_ID when none)
+ * and `family` its NFPROTO family (0 = any); kernels without GET_FNAME (EBADMSG) fall back to
+ * IP_SET_OP_GET_BYNAME and report family 0. */
+static inline int kpx_ipset_index_by_name(int fd, unsigned int version, const char *name, uint16_t *index,
+                                          unsigned int *family) {
+    struct ip_set_req_get_set_family req = { .op = IP_SET_OP_GET_FNAME, .version = version };
     socklen_t size = sizeof(req);
     strncpy(req.set.name, name, IPSET_MAXNAMELEN - 1);
-    if (getsockopt(fd, SOL_IP, SO_IP_SET, &req, &size) != 0) return -errno;
-    if (size != sizeof(req)) return -EPROTO;
-    *index = req.set.index;
+    if (getsockopt(fd, SOL_IP, SO_IP_SET, &req, &size) == 0) {
+        if (size != sizeof(req)) return -EPROTO;
+        *index = req.set.index;
+        *family = req.family;
+        return 0;
+    }
+    if (errno != EBADMSG) return -errno;
+    struct ip_set_req_get_set old = { .op = IP_SET_OP_GET_BYNAME, .version = version };
+    size = sizeof(old);
+    strncpy(old.set.name, name, IPSET_MAXNAMELEN - 1);
+    if (getsockopt(fd, SOL_IP, SO_IP_SET, &old, &size) != 0) return -errno;
+    if (size != sizeof(old)) return -EPROTO;
+    *index = old.set.index;
+    *family = 0;
     return 0;
 }
 

@@ -30,11 +30,13 @@ struct AgentCommand: ParsableCommand {
             _ = try engine.reconcile(tracker.ruleset)
         }
         // VmHWM: this process's own high-water mark (ru_maxrss would include the parent's
-        // RSS, inherited through vfork+exec).
+        // RSS, inherited through vfork+exec); VmRSS: what the agent holds between syncs.
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }?
-            .split(separator: " ").dropFirst().first.flatMap { Int($0) }
-        print(hwm ?? Usage.process().maxRSSKB)
+        func field(_ name: String) -> Int? {
+            status.split(separator: "\n").first { $0.hasPrefix(name + ":") }?
+                .split(separator: " ").dropFirst().first.flatMap { Int($0) }
+        }
+        print(field("VmHWM") ?? Usage.process().maxRSSKB, field("VmRSS") ?? 0)
     }
 }
 

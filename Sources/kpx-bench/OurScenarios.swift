@@ -147,8 +147,10 @@ extension Runner {
         let out = try ChildProcess.run(["/proc/self/exe", "agent", "--services", "\(w.n)", "--seed", "\(config.seed)"],
                                        captureOutput: true)
         var s = out.sample
-        s.maxRSSKB = Int(out.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? out.sample.maxRSSKB
-        record(ScenarioResult(id: "agent-rss", title: "agent process: generate, cold apply, restart, 10 incremental syncs",
+        let fields = out.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        s.maxRSSKB = fields.first ?? out.sample.maxRSSKB
+        if fields.count > 1 { s.extra["steadyRSSKB"] = Double(fields[1]) }
+        record(ScenarioResult(id: "agent-rss", title: "agent process: generate, cold apply, restart, 10 incremental syncs (peak RSS = VmHWM)",
                               n: w.n, samples: [s], verified: true))
     }
 }

@@ -10,6 +10,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Repetitions of kube-proxy's full syncs (slow).") var slowReps = 3
     @Option(help: "A scenario whose first repetition takes longer (seconds) is not repeated.") var slowLimit = 60.0
     @Option(help: "Skip kube-proxy's full-sync scenarios above this many services.") var kubeProxyFullMax: Int?
+    @Flag(help: "Measure only our scenarios (e.g. to compare a build against an earlier run's kube-proxy figures).")
+    var skipKubeProxy = false
     @Option var seed: UInt64 = 42
     @Option(help: "Output directory.") var output = "bench-results"
 
@@ -35,7 +37,8 @@ struct RunCommand: ParsableCommand {
             log("N=\(n): generating (seed \(seed))")
             let workload = try Workload(n: n, seed: seed, changeCounts: [1, 100], dir: output + "/inputs-\(n)")
             let runner = Runner(workload, config: .init(reps: reps, slowReps: slowReps, slowLimitMs: slowLimit * 1000,
-                                                        seed: seed, skipKubeProxyFullAbove: kubeProxyFullMax),
+                                                        seed: seed, skipKubeProxyFullAbove: kubeProxyFullMax,
+                                                        skipKubeProxy: skipKubeProxy),
                                 namespaces: namespaces, log: log)
             do {
                 try runner.runAll()

@@ -11,6 +11,7 @@ final class Runner {
         var slowLimitMs: Double
         var seed: UInt64
         var skipKubeProxyFullAbove: Int?
+        var skipKubeProxy = false
     }
 
     let w: Workload
@@ -51,7 +52,7 @@ final class Runner {
     }
 
     func runAll() throws {
-        try kubeProxyScenarios()
+        if !config.skipKubeProxy { try kubeProxyScenarios() }
         try ourScenarios()
         try agentMemory()
     }

@@ -43,7 +43,7 @@ struct GoldenCaptureTests {
         if !sets.isEmpty {
             out += "# ipset INDEX NAME: the sets `-m set` refers to, created with `ipset create` before the restore\n"
             let lookup = try IpsetSocket(netns: ns.name)
-            for (name, _) in sets { out += "ipset \(try #require(try lookup.index(name: name))) \(name)\n" }
+            for (name, _) in sets { out += "ipset \(try #require(try lookup.find(name: name)).index) \(name)\n" }
         }
         let tables = input.split(separator: "\n").filter { $0.hasPrefix("*") }.map { String($0.dropFirst()) }
         for table in tables {

@@ -51,7 +51,7 @@ struct SetMatchCodecTests {
         #expect(spec.ipsets == [IpsetBinding(expression: 0, setName: "kpx-netport")])
         guard case .match(let unbound) = spec.expressions[0] else { Issue.record("no match"); return }
         #expect(unbound.info[0..<4] == [0xff, 0xff, 2, 0])
-        let bound = try spec.bindingIpsets(IpsetTable(Self.names))
+        let bound = try spec.bindingIpsets(IpsetTable(Self.names), family: .ipv4)
         guard case .match(let x) = bound.expressions[0] else { Issue.record("no match"); return }
         #expect(x == Self.blob(index: 3, dim: 2, flags: 0) && bound.ipsets.isEmpty)
         #expect(throws: RuleEncoder.Failure.self) { try RuleEncoder.expressions(rule, family: .ipv4) }
@@ -69,6 +69,11 @@ struct SetMatchCodecTests {
 
         let missing = NftClient(exchange: FakeExchange { _ in [] }, ipsets: IpsetTable([:]))
         #expect(throws: NftError.self) { try missing.commit(batch) }
+        // An IPv6 set in an IPv4 rule is refused like libxt_set refuses it; nothing is sent.
+        let v6 = FakeExchange { _ in [] }
+        let wrong = NftClient(exchange: v6, ipsets: IpsetTable(Self.names, families: [0: NftFamily.ipv6.rawValue]))
+        #expect(throws: NftError.self) { try wrong.commit(batch) }
+        #expect(v6.sent.isEmpty)
         #expect(throws: NftError.self) { try NftClient(exchange: FakeExchange { _ in [] }).commit(batch) }
     }
 

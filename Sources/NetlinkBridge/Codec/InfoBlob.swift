@@ -9,14 +9,27 @@ struct InfoBlob {
     var count: Int { bytes.count }
 
     func u8(_ at: Int) -> UInt8 { at < bytes.count ? bytes[at] : 0 }
-    func u16(_ at: Int) -> UInt16 { ByteCoding.loadHost(bytes, at: at) ?? 0 }
-    func u32(_ at: Int) -> UInt32 { ByteCoding.loadHost(bytes, at: at) ?? 0 }
-    func be16(_ at: Int) -> UInt16 { ByteCoding.loadBig(bytes, at: at) ?? 0 }
+    func u16(_ at: Int) -> UInt16 { load(at) }
+    func u32(_ at: Int) -> UInt32 { load(at) }
+    func be16(_ at: Int) -> UInt16 { UInt16(bigEndian: load(at)) }
+    /// A host-order integer at `at`; 0 when the blob is too short.
+    private func load<T: FixedWidthInteger>(_ at: Int) -> T {
+        guard at >= 0, at + MemoryLayout<T>.size <= bytes.count else { return 0 }
+        return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: T.self) }
+    }
     func slice(_ at: Int, _ len: Int) -> [UInt8] {
         guard at + len <= bytes.count else { return [] }
         return Array(bytes[at..<(at + len)])
     }
-    func string(_ at: Int, _ maxLen: Int) -> String { ByteCoding.string(slice(at, maxLen)) }
+    /// The NUL-terminated string in the `maxLen`-byte char array at `at` ("" when out of range).
+    func string(_ at: Int, _ maxLen: Int) -> String {
+        guard at >= 0, at + maxLen <= bytes.count else { return "" }
+        return bytes.withUnsafeBufferPointer { all in
+            let field = UnsafeBufferPointer(rebasing: all[at..<(at + maxLen)])
+            let end = field.firstIndex(of: 0) ?? field.endIndex
+            return String(decoding: UnsafeBufferPointer(rebasing: field[..<end]), as: UTF8.self)
+        }
+    }
     /// True when every byte outside `used` ranges is zero (padding and fields we do not model).
     func zero(except used: [Range<Int>]) -> Bool {
         for (i, b) in bytes.enumerated() where b != 0 && !used.contains(where: { $0.contains(i) }) { return false }

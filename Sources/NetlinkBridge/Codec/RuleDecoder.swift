@@ -7,23 +7,30 @@ public enum RuleDecoder {
     /// `ipsetNames` maps the kernel set indices of `-m set` matches to names (see
     /// `NftClient.ipsetNames`); a set match whose index is not in it makes the rule opaque.
     public static func decode(_ rule: NftRule, family: NftFamily, ipsetNames: [UInt16: String] = [:]) -> Rule {
+        decode(rule.expressions, raw: { rule.rawExpressions }, family: family, ipsetNames: ipsetNames)
+    }
+
+    /// Decodes `expressions`; `raw` gives the exact NFTA_RULE_EXPRESSIONS bytes, asked for only
+    /// when the rule turns out opaque.
+    static func decode(_ expressions: [RawExpression], raw: () -> [UInt8], family: NftFamily,
+                       ipsetNames: [UInt16: String]) -> Rule {
         do {
             var state = DecodeState(family: family, ipsetNames: ipsetNames)
-            for e in rule.expressions { try state.consume(e) }
+            for e in expressions { try state.consume(e) }
             try state.finish()
             return state.rule
         } catch {
-            var opaque = Rule(opaque: OpaqueRule(expressions: rule.rawExpressions, reason: "\(error)"))
+            var opaque = Rule(opaque: OpaqueRule(expressions: raw(), reason: "\(error)"))
             // Where it jumps is still known: a chain an undecodable rule references must not be
             // deleted as stale (the kernel refuses with EBUSY and the whole transaction fails).
-            opaque.target = chainVerdict(of: rule)
+            opaque.target = chainVerdict(of: expressions)
             return opaque
         }
     }
 
     /// The jump or goto of a rule's verdict, if it has one.
-    static func chainVerdict(of rule: NftRule) -> Target? {
-        for case .immediate(let i) in rule.expressions where i.dreg == 0 {
+    static func chainVerdict(of expressions: [RawExpression]) -> Target? {
+        for case .immediate(let i) in expressions where i.dreg == 0 {
             switch i.data {
             case .verdict(.jump(let chain)): return .jump(chain)
             case .verdict(.goto(let chain)): return .goto(chain)
@@ -41,11 +48,32 @@ enum RegisterContent {
     indirect case masked(RegisterContent, mask: [UInt8])
 }
 
+/// Register contents by register number: iptables-nft uses one or two registers per rule, so a
+/// few inline slots (no allocation, no hashing per rule) with a dictionary only beyond them.
+struct Registers {
+    private var numbers = InlineArray<4, UInt32>(repeating: .max)
+    private var contents = InlineArray<4, RegisterContent?>(repeating: nil)
+    private var more: [UInt32: RegisterContent] = [:]
+
+    subscript(register: UInt32) -> RegisterContent? {
+        get {
+            for i in numbers.indices where numbers[i] == register { return contents[i] }
+            return more[register]
+        }
+        set {
+            for i in numbers.indices where numbers[i] == register || numbers[i] == .max {
+                numbers[i] = register; contents[i] = newValue; return
+            }
+            more[register] = newValue
+        }
+    }
+}
+
 struct DecodeState {
     let family: NftFamily
     let ipsetNames: [UInt16: String]
     var rule = Rule()
-    var registers: [UInt32: RegisterContent] = [:]
+    var registers = Registers()
     /// Index in `rule.matches` of the tcp/udp match built from native port expressions.
     var nativePortMatch: Int?
     var sawCounter = false

@@ -24,7 +24,8 @@ public enum RuleEncoder {
         guard !bindings.isEmpty else { return exprs }
         guard let ipsets else { throw Failure(description: "-m set needs an ipset lookup to bind set indices") }
         do {
-            return try NftRuleSpec(table: "", chain: "", expressions: exprs, ipsets: bindings).bindingIpsets(ipsets).expressions
+            return try NftRuleSpec(table: "", chain: "", expressions: exprs, ipsets: bindings)
+                .bindingIpsets(ipsets, family: family).expressions
         } catch let error as IpsetError {
             throw Failure(description: error.description)
         }

@@ -15,24 +15,24 @@ public struct BitwiseExpr: Hashable, Sendable {
         self.xor = xor ?? [UInt8](repeating: 0, count: mask.count)
     }
 
-    init?(_ attrs: [NetlinkAttribute]) {
-        guard ExprAttrs.only(attrs, [Self.aSreg, Self.aDreg, Self.aLen, Self.aMask, Self.aXor, Self.aOp]),
-              attrs.first(Self.aOp)?.u32 ?? 0 == 0,  // NFT_BITWISE_BOOL only
-              let s = attrs.first(Self.aSreg)?.u32, let d = attrs.first(Self.aDreg)?.u32,
-              let l = attrs.first(Self.aLen)?.u32,
-              let m = ExprAttrs.dataValue(attrs.first(Self.aMask)),
-              let x = ExprAttrs.dataValue(attrs.first(Self.aXor)) else { return nil }
+    static let allowed = AttributeIndex.mask(aSreg, aDreg, aLen, aMask, aXor, aOp)
+
+    init?(_ attrs: AttributeIndex) {
+        guard attrs.only(Self.allowed),
+              attrs.u32(Self.aOp) ?? 0 == 0,  // NFT_BITWISE_BOOL only
+              let s = attrs.u32(Self.aSreg), let d = attrs.u32(Self.aDreg),
+              let l = attrs.u32(Self.aLen),
+              let m = ExprAttrs.dataValue(attrs, Self.aMask),
+              let x = ExprAttrs.dataValue(attrs, Self.aXor) else { return nil }
         sreg = s; dreg = d; len = l; mask = m; xor = x
     }
 
     /// libnftnl order: sreg, dreg, len, mask, xor (no op attribute for the boolean form).
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putU32(Self.aSreg, sreg)
         w.putU32(Self.aDreg, dreg)
         w.putU32(Self.aLen, len)
         ExprAttrs.putDataValue(&w, Self.aMask, mask)
         ExprAttrs.putDataValue(&w, Self.aXor, xor)
-        return w.bytes
     }
 }

@@ -14,19 +14,18 @@ public struct CmpExpr: Hashable, Sendable {
 
     public init(op: UInt32, data: [UInt8], sreg: UInt32 = 1) { self.op = op; self.data = data; self.sreg = sreg }
 
-    init?(_ attrs: [NetlinkAttribute]) {
-        guard ExprAttrs.only(attrs, [Self.aSreg, Self.aOp, Self.aData]),
-              let s = attrs.first(Self.aSreg)?.u32, let o = attrs.first(Self.aOp)?.u32,
-              let d = ExprAttrs.dataValue(attrs.first(Self.aData)) else { return nil }
+    static let allowed = AttributeIndex.mask(aSreg, aOp, aData)
+
+    init?(_ attrs: AttributeIndex) {
+        guard attrs.only(Self.allowed), let s = attrs.u32(Self.aSreg), let o = attrs.u32(Self.aOp),
+              let d = ExprAttrs.dataValue(attrs, Self.aData) else { return nil }
         sreg = s; op = o; data = d
     }
 
     /// libnftnl order: sreg, op, data.
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putU32(Self.aSreg, sreg)
         w.putU32(Self.aOp, op)
         ExprAttrs.putDataValue(&w, Self.aData, data)
-        return w.bytes
     }
 }

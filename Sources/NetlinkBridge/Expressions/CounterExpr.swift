@@ -8,17 +8,17 @@ public struct CounterExpr: Hashable, Sendable {
 
     public init(packets: UInt64 = 0, bytes: UInt64 = 0) { self.packets = packets; self.bytes = bytes }
 
-    init?(_ attrs: [NetlinkAttribute]) {
-        guard ExprAttrs.only(attrs, [Self.aBytes, Self.aPackets, Self.aPad]) else { return nil }
-        bytes = attrs.first(Self.aBytes)?.u64 ?? 0
-        packets = attrs.first(Self.aPackets)?.u64 ?? 0
+    static let allowed = AttributeIndex.mask(aBytes, aPackets, aPad)
+
+    init?(_ attrs: AttributeIndex) {
+        guard attrs.only(Self.allowed) else { return nil }
+        bytes = attrs.u64(Self.aBytes) ?? 0
+        packets = attrs.u64(Self.aPackets) ?? 0
     }
 
     /// libnftnl order: bytes, packets.
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putU64(Self.aBytes, bytes)
         w.putU64(Self.aPackets, packets)
-        return w.bytes
     }
 }

@@ -60,24 +60,26 @@ public struct ImmediateExpr: Hashable, Sendable {
     public init(verdict: Verdict) { dreg = 0; data = .verdict(verdict) }
     public init(value: [UInt8], dreg: UInt32) { self.dreg = dreg; data = .value(value) }
 
-    init?(_ attrs: [NetlinkAttribute]) {
-        guard ExprAttrs.only(attrs, [Self.aDreg, Self.aData]), let d = attrs.first(Self.aDreg)?.u32,
-              let inner = try? attrs.first(Self.aData)?.children(), inner.count == 1 else { return nil }
+    static let allowed = AttributeIndex.mask(aDreg, aData)
+    static let verdictAllowed = AttributeIndex.mask(vCode, vChain)
+
+    init?(_ attrs: AttributeIndex) {
+        guard attrs.only(Self.allowed), let d = attrs.u32(Self.aDreg),
+              let inner = try? attrs.children(Self.aData), inner.count == 1 else { return nil }
         dreg = d
-        switch inner[0].type {
-        case Self.dValue: data = .value(inner[0].value)
-        case Self.dVerdict:
-            guard let v = try? inner[0].children(), ExprAttrs.only(v, [Self.vCode, Self.vChain]),
-                  let raw = v.first(Self.vCode)?.u32,
-                  let verdict = Verdict(code: Int32(bitPattern: raw), chain: v.first(Self.vChain)?.string) else { return nil }
+        if let value = inner.bytes(Self.dValue) {
+            data = .value(value)
+        } else if inner.has(Self.dVerdict) {
+            guard let v = try? inner.children(Self.dVerdict), v.only(Self.verdictAllowed), let raw = v.u32(Self.vCode),
+                  let verdict = Verdict(code: Int32(bitPattern: raw), chain: v.string(Self.vChain)) else { return nil }
             data = .verdict(verdict)
-        default: return nil
+        } else {
+            return nil
         }
     }
 
     /// libnftnl order: dreg, data (verdict: code, chain).
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putU32(Self.aDreg, dreg)
         w.nest(Self.aData) { d in
             switch data {
@@ -89,6 +91,5 @@ public struct ImmediateExpr: Hashable, Sendable {
                 }
             }
         }
-        return w.bytes
     }
 }

@@ -9,22 +9,21 @@ public struct LookupExpr: Hashable, Sendable {
     public var setID: UInt32?
     public var flags: UInt32?
 
-    init?(_ attrs: [NetlinkAttribute]) {
-        guard ExprAttrs.only(attrs, [Self.aSet, Self.aSreg, Self.aDreg, Self.aSetID, Self.aFlags]),
-              let s = attrs.first(Self.aSet)?.string, let r = attrs.first(Self.aSreg)?.u32 else { return nil }
+    static let allowed = AttributeIndex.mask(aSet, aSreg, aDreg, aSetID, aFlags)
+
+    init?(_ attrs: AttributeIndex) {
+        guard attrs.only(Self.allowed), let s = attrs.string(Self.aSet), let r = attrs.u32(Self.aSreg) else { return nil }
         set = s; sreg = r
-        dreg = attrs.first(Self.aDreg)?.u32
-        setID = attrs.first(Self.aSetID)?.u32
-        flags = attrs.first(Self.aFlags)?.u32
+        dreg = attrs.u32(Self.aDreg)
+        setID = attrs.u32(Self.aSetID)
+        flags = attrs.u32(Self.aFlags)
     }
 
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putU32(Self.aSreg, sreg)
         if let dreg { w.putU32(Self.aDreg, dreg) }
         w.putString(Self.aSet, set)
         if let setID { w.putU32(Self.aSetID, setID) }
         if let flags { w.putU32(Self.aFlags, flags) }
-        return w.bytes
     }
 }

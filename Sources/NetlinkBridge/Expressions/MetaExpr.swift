@@ -17,20 +17,20 @@ public struct MetaExpr: Hashable, Sendable {
 
     public init(key: UInt32, dreg: UInt32? = 1, sreg: UInt32? = nil) { self.key = key; self.dreg = dreg; self.sreg = sreg }
 
-    init?(_ attrs: [NetlinkAttribute]) {
-        guard ExprAttrs.only(attrs, [Self.aDreg, Self.aKey, Self.aSreg]), let k = attrs.first(Self.aKey)?.u32 else { return nil }
+    static let allowed = AttributeIndex.mask(aDreg, aKey, aSreg)
+
+    init?(_ attrs: AttributeIndex) {
+        guard attrs.only(Self.allowed), let k = attrs.u32(Self.aKey) else { return nil }
         key = k
-        dreg = attrs.first(Self.aDreg)?.u32
-        sreg = attrs.first(Self.aSreg)?.u32
+        dreg = attrs.u32(Self.aDreg)
+        sreg = attrs.u32(Self.aSreg)
         guard (dreg == nil) != (sreg == nil) else { return nil }
     }
 
     /// libnftnl order: key, dreg, sreg.
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putU32(Self.aKey, key)
         if let dreg { w.putU32(Self.aDreg, dreg) }
         if let sreg { w.putU32(Self.aSreg, sreg) }
-        return w.bytes
     }
 }

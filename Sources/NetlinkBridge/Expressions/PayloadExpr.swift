@@ -17,20 +17,19 @@ public struct PayloadExpr: Hashable, Sendable {
         self.base = base; self.offset = offset; self.len = len; self.dreg = dreg
     }
 
-    init?(_ attrs: [NetlinkAttribute]) {
-        guard ExprAttrs.only(attrs, [Self.aDreg, Self.aBase, Self.aOffset, Self.aLen]),
-              let d = attrs.first(Self.aDreg)?.u32, let b = attrs.first(Self.aBase)?.u32,
-              let o = attrs.first(Self.aOffset)?.u32, let l = attrs.first(Self.aLen)?.u32 else { return nil }
+    static let allowed = AttributeIndex.mask(aDreg, aBase, aOffset, aLen)
+
+    init?(_ attrs: AttributeIndex) {
+        guard attrs.only(Self.allowed), let d = attrs.u32(Self.aDreg), let b = attrs.u32(Self.aBase),
+              let o = attrs.u32(Self.aOffset), let l = attrs.u32(Self.aLen) else { return nil }
         dreg = d; base = b; offset = o; len = l
     }
 
     /// libnftnl order: dreg, base, offset, len.
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putU32(Self.aDreg, dreg)
         w.putU32(Self.aBase, base)
         w.putU32(Self.aOffset, offset)
         w.putU32(Self.aLen, len)
-        return w.bytes
     }
 }

@@ -12,21 +12,20 @@ public struct RangeExpr: Hashable, Sendable {
         self.op = op; self.from = from; self.to = to; self.sreg = sreg
     }
 
-    init?(_ attrs: [NetlinkAttribute]) {
-        guard ExprAttrs.only(attrs, [Self.aSreg, Self.aOp, Self.aFrom, Self.aTo]),
-              let s = attrs.first(Self.aSreg)?.u32, let o = attrs.first(Self.aOp)?.u32,
-              let f = ExprAttrs.dataValue(attrs.first(Self.aFrom)),
-              let t = ExprAttrs.dataValue(attrs.first(Self.aTo)) else { return nil }
+    static let allowed = AttributeIndex.mask(aSreg, aOp, aFrom, aTo)
+
+    init?(_ attrs: AttributeIndex) {
+        guard attrs.only(Self.allowed), let s = attrs.u32(Self.aSreg), let o = attrs.u32(Self.aOp),
+              let f = ExprAttrs.dataValue(attrs, Self.aFrom),
+              let t = ExprAttrs.dataValue(attrs, Self.aTo) else { return nil }
         sreg = s; op = o; from = f; to = t
     }
 
     /// libnftnl order: sreg, op, from, to.
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putU32(Self.aSreg, sreg)
         w.putU32(Self.aOp, op)
         ExprAttrs.putDataValue(&w, Self.aFrom, from)
         ExprAttrs.putDataValue(&w, Self.aTo, to)
-        return w.bytes
     }
 }

@@ -33,24 +33,37 @@ public enum RawExpression: Hashable, Sendable {
 
     /// The NFTA_EXPR_DATA attribute run of this expression.
     public func encodedData() -> [UInt8] {
+        if case .unknown(let e) = self { return e.data }
+        var w = AttributeWriter()
+        encodeData(into: &w)
+        return w.bytes
+    }
+
+    /// Appends this expression's attribute run to `w` (typed kinds only).
+    func encodeData(into w: inout AttributeWriter) {
         switch self {
-        case .meta(let e): return e.encode()
-        case .payload(let e): return e.encode()
-        case .cmp(let e): return e.encode()
-        case .bitwise(let e): return e.encode()
-        case .immediate(let e): return e.encode()
-        case .counter(let e): return e.encode()
-        case .range(let e): return e.encode()
-        case .lookup(let e): return e.encode()
-        case .match(let e), .target(let e): return e.encode()
-        case .unknown(let e): return e.data
+        case .meta(let e): e.encode(into: &w)
+        case .payload(let e): e.encode(into: &w)
+        case .cmp(let e): e.encode(into: &w)
+        case .bitwise(let e): e.encode(into: &w)
+        case .immediate(let e): e.encode(into: &w)
+        case .counter(let e): e.encode(into: &w)
+        case .range(let e): e.encode(into: &w)
+        case .lookup(let e): e.encode(into: &w)
+        case .match(let e), .target(let e): e.encode(into: &w)
+        case .unknown(let e): w.appendRaw(e.data)
         }
     }
 
     /// Decodes one expression from its name and NFTA_EXPR_DATA bytes. Never fails: what does not
     /// decode exactly becomes `.unknown`.
     public static func decode(name: String, data: [UInt8]) -> RawExpression {
-        guard let attrs = try? NetlinkAttribute.parse(data) else { return .unknown(UnknownExpr(name: name, data: data)) }
+        data.withUnsafeBytes { decode(name: name, data: $0) }
+    }
+
+    /// `decode(name:data:)` reading the attribute bytes in place (copied only into the result).
+    static func decode(name: String, data: UnsafeRawBufferPointer) -> RawExpression {
+        guard let attrs = try? AttributeIndex(data) else { return .unknown(UnknownExpr(name: name, data: Array(data))) }
         let typed: RawExpression?
         switch name {
         case MetaExpr.name: typed = MetaExpr(attrs).map(RawExpression.meta)
@@ -65,7 +78,7 @@ public enum RawExpression: Hashable, Sendable {
         case "target": typed = XtExpr(attrs).map(RawExpression.target)
         default: typed = nil
         }
-        return typed ?? .unknown(UnknownExpr(name: name, data: data))
+        return typed ?? .unknown(UnknownExpr(name: name, data: Array(data)))
     }
 }
 
@@ -78,10 +91,10 @@ enum ExprAttrs {
         return true
     }
 
-    /// NFTA_DATA_VALUE inside an nft_data nest (NFTA_DATA_VALUE = 1).
-    static func dataValue(_ attr: NetlinkAttribute?) -> [UInt8]? {
-        guard let attr, let inner = try? attr.children(), inner.count == 1, inner[0].type == 1 else { return nil }
-        return inner[0].value
+    /// NFTA_DATA_VALUE inside the nft_data nest `type` (its only attribute, NFTA_DATA_VALUE = 1).
+    static func dataValue(_ attrs: AttributeIndex, _ type: UInt16) -> [UInt8]? {
+        guard let inner = try? attrs.children(type) else { return nil }
+        return inner.single(1)
     }
 
     static func putDataValue(_ w: inout AttributeWriter, _ type: UInt16, _ value: [UInt8]) {

@@ -11,19 +11,18 @@ public struct XtExpr: Hashable, Sendable {
         extensionName = name; self.revision = revision; self.info = info
     }
 
-    init?(_ attrs: [NetlinkAttribute]) {
-        guard ExprAttrs.only(attrs, [Self.aName, Self.aRev, Self.aInfo]),
-              let n = attrs.first(Self.aName)?.string, let r = attrs.first(Self.aRev)?.u32 else { return nil }
+    static let allowed = AttributeIndex.mask(aName, aRev, aInfo)
+
+    init?(_ attrs: AttributeIndex) {
+        guard attrs.only(Self.allowed), let n = attrs.string(Self.aName), let r = attrs.u32(Self.aRev) else { return nil }
         extensionName = n; revision = r
-        info = attrs.first(Self.aInfo)?.value ?? []
+        info = attrs.bytes(Self.aInfo) ?? []
     }
 
     /// libnftnl order: name, rev, info.
-    func encode() -> [UInt8] {
-        var w = AttributeWriter()
+    func encode(into w: inout AttributeWriter) {
         w.putString(Self.aName, extensionName)
         w.putU32(Self.aRev, revision)
         w.put(Self.aInfo, info)
-        return w.bytes
     }
 }

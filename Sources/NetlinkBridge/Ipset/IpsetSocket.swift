@@ -2,7 +2,7 @@ import CNftnl
 import Glibc
 
 /// ipset's getsockopt protocol (`SO_IP_SET` on a raw IPv4 socket), as libxt_set uses it: the
-/// protocol version first, then GET_BYINDEX / GET_BYNAME. The socket is opened inside the target
+/// protocol version first, then GET_BYINDEX / GET_FNAME (GET_BYNAME on old kernels). The socket is opened inside the target
 /// network namespace and answers for that namespace's sets. Owns the descriptor.
 public final class IpsetSocket: IpsetLookup {
     private let fd: Int32
@@ -44,12 +44,12 @@ public final class IpsetSocket: IpsetLookup {
         return name.isEmpty ? nil : name
     }
 
-    public func index(name: String) throws -> UInt16? {
+    public func find(name: String) throws -> IpsetRef? {
         guard name.utf8.count < Int(kpx_ipset_maxnamelen()) else { return nil }
         let v = try protocolVersion()
-        var index: UInt16 = 0
-        let rc = kpx_ipset_index_by_name(fd, v, name, &index)
-        guard rc == 0 else { throw IpsetError.system(operation: "IP_SET_OP_GET_BYNAME \(name)", errno: -rc) }
-        return index == UInt16(kpx_ipset_invalid_id()) ? nil : index
+        var index: UInt16 = 0, family: UInt32 = 0
+        let rc = kpx_ipset_index_by_name(fd, v, name, &index, &family)
+        guard rc == 0 else { throw IpsetError.system(operation: "IP_SET_OP_GET_FNAME \(name)", errno: -rc) }
+        return index == UInt16(kpx_ipset_invalid_id()) ? nil : IpsetRef(index: index, family: UInt8(truncatingIfNeeded: family))
     }
 }

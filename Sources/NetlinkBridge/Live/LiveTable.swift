@@ -14,23 +14,43 @@ public struct LiveTable: Hashable, Sendable {
     /// Builds the AST table from a snapshot, decoding every rule (undecodable ones stay opaque).
     public init?(_ snapshot: NftTableSnapshot) {
         guard let name = TableName(rawValue: snapshot.table) else { return nil }
-        family = snapshot.family
-        generation = snapshot.generation
+        var builder = Builder(family: snapshot.family, generation: snapshot.generation)
+        for c in snapshot.chains {
+            let rules = snapshot.rules[c.name] ?? []
+            builder.add(c, rules: rules.map { RuleDecoder.decode($0, family: snapshot.family, ipsetNames: snapshot.ipsetNames) },
+                        handles: rules.map(\.handle))
+        }
+        self = builder.table(name)
+    }
+
+    init(table: Table, family: NftFamily, generation: UInt32, handles: [String: [UInt64]], hooks: [String: NftHook]) {
+        self.table = table; self.family = family; self.generation = generation
+        self.handles = handles; self.hooks = hooks
+    }
+
+    /// Collects decoded chains in kernel order into a `LiveTable`.
+    struct Builder {
+        let family: NftFamily
+        let generation: UInt32
         var chains: [Chain] = []
         var handles: [String: [UInt64]] = [:]
         var hooks: [String: NftHook] = [:]
-        for c in snapshot.chains {
-            let rules = snapshot.rules[c.name] ?? []
-            handles[c.name] = rules.map(\.handle)
+
+        init(family: NftFamily, generation: UInt32) { self.family = family; self.generation = generation }
+
+        mutating func add(_ c: NftChain, rules: [Rule], handles: [UInt64]) {
+            self.handles[c.name] = handles
             if let h = c.hook { hooks[c.name] = h }
             let policy: Policy? = c.hook == nil ? nil : (c.policy == 0 ? .drop : .accept)
             chains.append(Chain(name: c.name, policy: policy,
                                 counters: c.hook == nil ? .zero : Counters(packets: c.packets, bytes: c.bytes),
-                                rules: rules.map { RuleDecoder.decode($0, family: snapshot.family, ipsetNames: snapshot.ipsetNames) }))
+                                rules: rules))
         }
-        table = Table(name: name, chains: chains).canonicallyOrdered()
-        self.handles = handles
-        self.hooks = hooks
+
+        func table(_ name: TableName) -> LiveTable {
+            LiveTable(table: Table(name: name, chains: chains).canonicallyOrdered(), family: family,
+                      generation: generation, handles: handles, hooks: hooks)
+        }
     }
 
     /// Opaque (undecodable) rules, as (chain, position) pairs.
@@ -46,7 +66,7 @@ public enum TableReader {
         let existing = Set(try client.tables(family: family).map(\.name))
         let wanted = (only ?? Ruleset.saveTableOrder).filter { existing.contains($0.rawValue) }
         return try Ruleset.saveTableOrder.filter(wanted.contains).compactMap { name in
-            try client.snapshot(family: family, table: name.rawValue).flatMap(LiveTable.init)
+            try client.liveTable(family: family, table: name)
         }
     }
 

@@ -30,13 +30,14 @@ public final class NetlinkBackend: RulesetBackend {
     public func observe(family: IPFamily, chains: [ChainRef]) throws -> [ChainRef: (rules: [Rule], handles: [UInt64])?] {
         let nft = NftFamily(family)
         var out: [ChainRef: (rules: [Rule], handles: [UInt64])?] = [:]
+        var ipsets = IpsetNameCache(client.ipsets)
         for ref in chains {
-            guard let rules = try? client.rules(family: nft, table: ref.table.rawValue, chain: ref.chain) else {
+            guard let (rules, handles) = try? client.decodedRules(family: nft, table: ref.table.rawValue, chain: ref.chain,
+                                                                  ipsets: &ipsets) else {
                 out[ref] = .some(nil)
                 continue
             }
-            let names = client.ipsetNames(for: rules)
-            out[ref] = (rules.map { RuleDecoder.decode($0, family: nft, ipsetNames: names) }, rules.map(\.handle))
+            out[ref] = (rules, handles)
         }
         return out
     }
@@ -67,8 +68,9 @@ public enum PlanTranslator {
 
     static func append(_ operation: PlanOperation, to batch: inout NftBatch, family: NftFamily) throws {
         func spec(_ rule: Rule, _ table: TableName, _ chain: String) throws -> NftRuleSpec {
-            try RuleEncoder.spec(rule, table: table.rawValue, chain: chain, family: family,
-                                 label: SaveRenderer.line(chain: chain, rule: rule, family: family.ipFamily))
+            var spec = try RuleEncoder.spec(rule, table: table.rawValue, chain: chain, family: family)
+            spec.origin = RuleOrigin(chain: chain, rule: rule, family: family.ipFamily)
+            return spec
         }
         switch operation {
         case .createTable(let table):

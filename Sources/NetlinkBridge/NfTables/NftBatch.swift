@@ -23,21 +23,23 @@ public struct NftBatch: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The batch with every set match bound through `lookup`. A set that does not exist is
-    /// reported as the kernel would (ENOENT) against the operation that names it.
+    /// The batch with every set match bound through `lookup`. A set that does not exist (ENOENT)
+    /// or is of the other family (EINVAL) is reported against the operation that names it.
     public func bindingIpsets(_ lookup: any IpsetLookup) throws -> NftBatch {
         var out = self
         for (i, op) in operations.enumerated() {
             do {
                 switch op {
                 case .addRule(let spec, let placement) where !spec.ipsets.isEmpty:
-                    out.operations[i] = .addRule(try spec.bindingIpsets(lookup), placement)
+                    out.operations[i] = .addRule(try spec.bindingIpsets(lookup, family: family), placement)
                 case .replaceRule(let spec, let handle) where !spec.ipsets.isEmpty:
-                    out.operations[i] = .replaceRule(try spec.bindingIpsets(lookup), handle: handle)
+                    out.operations[i] = .replaceRule(try spec.bindingIpsets(lookup, family: family), handle: handle)
                 default: continue
                 }
             } catch let error as IpsetError {
-                throw NftError.rejected(operation: op, index: i, errno: ENOENT, message: error.description)
+                let errno: Int32
+                if case .wrongFamily = error { errno = EINVAL } else { errno = ENOENT }
+                throw NftError.rejected(operation: op, index: i, errno: errno, message: error.description)
             }
         }
         return out

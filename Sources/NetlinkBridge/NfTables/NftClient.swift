@@ -22,16 +22,9 @@ public final class NftClient {
     /// Names of the sets that the `-m set` matches of `rules` refer to, by index. Indices the
     /// namespace does not know (or no lookup) are left out: those rules then read as opaque.
     public func ipsetNames(for rules: some Sequence<NftRule>) -> [UInt16: String] {
-        guard let ipsets else { return [:] }
-        var names: [UInt16: String] = [:]
-        var missing: Set<UInt16> = []
-        for rule in rules {
-            for case .match(let x) in rule.expressions {
-                guard let index = XtSetCodec.index(of: x), names[index] == nil, !missing.contains(index) else { continue }
-                if let name = try? ipsets.name(index: index) { names[index] = name } else { missing.insert(index) }
-            }
-        }
-        return names
+        var cache = IpsetNameCache(ipsets)
+        for rule in rules { cache.resolve(rule.expressions) }
+        return cache.names
     }
 
     /// The current ruleset generation (NFT_MSG_GETGEN).

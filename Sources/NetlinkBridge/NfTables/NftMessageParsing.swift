@@ -1,41 +1,55 @@
 /// Turns NEWTABLE / NEWCHAIN / NEWRULE / NEWGEN replies into values.
 enum NftMessageParsing {
     static func table(_ m: NetlinkMessage) throws -> NftTable? {
-        let a = try NftProtocol.attributes(of: m)
-        guard let family = NftFamily(rawValue: m.payload[0]), let name = a.first(NftProtocol.TableAttr.name)?.string
-        else { return nil }
-        return NftTable(family: family, name: name, handle: a.first(NftProtocol.TableAttr.handle)?.u64 ?? 0,
-                        flags: a.first(NftProtocol.TableAttr.flags)?.u32 ?? 0)
+        try withRuleAttributes(m) { a in
+            guard let family = NftFamily(rawValue: m.payload[0]), let name = a.string(NftProtocol.TableAttr.name)
+            else { return nil }
+            return NftTable(family: family, name: name, handle: a.u64(NftProtocol.TableAttr.handle) ?? 0,
+                            flags: a.u32(NftProtocol.TableAttr.flags) ?? 0)
+        }
     }
 
     static func chain(_ m: NetlinkMessage) throws -> NftChain {
-        let a = try NftProtocol.attributes(of: m)
-        typealias C = NftProtocol.ChainAttr
-        guard let table = a.first(C.table)?.string, let name = a.first(C.name)?.string else {
-            throw NetlinkError.malformed("chain without table or name")
+        try withRuleAttributes(m) { a in
+            typealias C = NftProtocol.ChainAttr
+            guard let table = a.string(C.table), let name = a.string(C.name) else {
+                throw NetlinkError.malformed("chain without table or name")
+            }
+            var hook: NftHook? = nil
+            if let h = try a.children(C.hook), let num = h.u32(NftProtocol.HookAttr.num) {
+                let prio = Int32(bitPattern: h.u32(NftProtocol.HookAttr.priority) ?? 0)
+                hook = NftHook(hooknum: num, priority: prio, type: a.string(C.type) ?? "filter")
+            }
+            let counters = try a.children(C.counters)
+            return NftChain(table: table, name: name, handle: a.u64(C.handle) ?? 0, hook: hook,
+                            policy: a.u32(C.policy),
+                            packets: counters?.u64(NftProtocol.CounterAttr.packets) ?? 0,
+                            bytes: counters?.u64(NftProtocol.CounterAttr.bytes) ?? 0)
         }
-        var hook: NftHook? = nil
-        if let h = try a.first(C.hook)?.children(), let num = h.first(NftProtocol.HookAttr.num)?.u32 {
-            let prio = Int32(bitPattern: h.first(NftProtocol.HookAttr.priority)?.u32 ?? 0)
-            hook = NftHook(hooknum: num, priority: prio, type: a.first(C.type)?.string ?? "filter")
-        }
-        let counters = try a.first(C.counters)?.children() ?? []
-        return NftChain(table: table, name: name, handle: a.first(C.handle)?.u64 ?? 0, hook: hook,
-                        policy: a.first(C.policy)?.u32,
-                        packets: counters.first(NftProtocol.CounterAttr.packets)?.u64 ?? 0,
-                        bytes: counters.first(NftProtocol.CounterAttr.bytes)?.u64 ?? 0)
     }
 
     static func rule(_ m: NetlinkMessage, position: Int) throws -> NftRule {
-        let a = try NftProtocol.attributes(of: m)
-        typealias R = NftProtocol.RuleAttr
-        guard let table = a.first(R.table)?.string, let chain = a.first(R.chain)?.string else {
-            throw NetlinkError.malformed("rule without table or chain")
+        try withRuleAttributes(m) { a in
+            typealias R = NftProtocol.RuleAttr
+            guard let table = a.string(R.table), let chain = a.string(R.chain) else {
+                throw NetlinkError.malformed("rule without table or chain")
+            }
+            let raw = a.raw(R.expressions) ?? UnsafeRawBufferPointer(start: nil, count: 0)
+            return NftRule(table: table, chain: chain, handle: a.u64(R.handle) ?? 0, position: position,
+                           expressions: try NftRule.decodeExpressions(raw), rawExpressions: Array(raw),
+                           userdata: a.bytes(R.userdata))
         }
-        let raw = a.first(R.expressions)?.value ?? []
-        return NftRule(table: table, chain: chain, handle: a.first(R.handle)?.u64 ?? 0, position: position,
-                       expressions: try NftRule.decodeExpressions(raw), rawExpressions: raw,
-                       userdata: a.first(R.userdata)?.value)
+    }
+
+    /// Runs `body` with the attributes of an nf_tables message (after nfgenmsg) indexed in place.
+    static func withRuleAttributes<T>(_ m: NetlinkMessage, _ body: (AttributeIndex) throws -> T) throws -> T {
+        try m.payload.withUnsafeBytes { try withAttributes(payload: $0, body) }
+    }
+
+    /// `withRuleAttributes` over a payload read in place.
+    static func withAttributes<T>(payload p: UnsafeRawBufferPointer, _ body: (AttributeIndex) throws -> T) throws -> T {
+        guard p.count >= 4 else { throw NetlinkError.malformed("nf_tables message without nfgenmsg") }
+        return try body(try AttributeIndex(UnsafeRawBufferPointer(rebasing: p[4...])))
     }
 
     static func generation(_ m: NetlinkMessage) throws -> UInt32 {

@@ -51,7 +51,7 @@ public struct NftRule: Hashable, Sendable {
         for e in expressions {
             w.nest(NftProtocol.listElem) { elem in
                 elem.putString(NftProtocol.exprName, e.name)
-                elem.put(NftProtocol.exprData, e.encodedData(), nested: true)
+                elem.nest(NftProtocol.exprData) { e.encodeData(into: &$0) }
             }
         }
         return w.bytes
@@ -59,15 +59,23 @@ public struct NftRule: Hashable, Sendable {
 
     /// Parses an NFTA_RULE_EXPRESSIONS payload.
     public static func decodeExpressions(_ bytes: [UInt8]) throws -> [RawExpression] {
-        try NetlinkAttribute.parse(bytes).map { elem in
-            guard elem.type == NftProtocol.listElem else {
-                throw NetlinkError.malformed("expression list element of type \(elem.type)")
+        try bytes.withUnsafeBytes { try decodeExpressions($0) }
+    }
+
+    /// `decodeExpressions` reading the payload in place.
+    static func decodeExpressions(_ bytes: UnsafeRawBufferPointer) throws -> [RawExpression] {
+        var out: [RawExpression] = []
+        out.reserveCapacity(8)
+        try AttributeIndex.forEach(bytes) { type, _, value in
+            guard type == NftProtocol.listElem else {
+                throw NetlinkError.malformed("expression list element of type \(type)")
             }
-            let parts = try elem.children()
-            guard let name = parts.first(NftProtocol.exprName)?.string else {
+            let parts = try AttributeIndex(value)
+            guard let name = parts.string(NftProtocol.exprName) else {
                 throw NetlinkError.malformed("expression without a name")
             }
-            return RawExpression.decode(name: name, data: parts.first(NftProtocol.exprData)?.value ?? [])
+            out.append(RawExpression.decode(name: name, data: parts.raw(NftProtocol.exprData) ?? UnsafeRawBufferPointer(start: nil, count: 0)))
         }
+        return out
     }
 }

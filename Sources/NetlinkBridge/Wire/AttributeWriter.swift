@@ -1,5 +1,6 @@
 /// Builds a run of netlink attributes the way libmnl does (`mnl_attr_put*`): 4-byte header,
-/// unpadded length, zero padding to 4 bytes, NLA_F_NESTED on nests.
+/// unpadded length, zero padding to 4 bytes, NLA_F_NESTED on nests. Everything is written
+/// straight into one buffer; a nest reserves its header and patches the length afterwards.
 public struct AttributeWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
 
@@ -7,26 +8,57 @@ public struct AttributeWriter: Sendable {
 
     /// Appends an attribute with raw `value` bytes.
     public mutating func put(_ type: UInt16, _ value: [UInt8], nested: Bool = false) {
-        let len = UInt16(4 + value.count)
-        bytes += ByteCoding.host(len)
-        bytes += ByteCoding.host(nested ? type | NetlinkAttribute.nestedFlag : type)
+        header(UInt16(4 + value.count), nested ? type | NetlinkAttribute.nestedFlag : type)
         bytes += value
-        bytes += [UInt8](repeating: 0, count: ByteCoding.align4(value.count) - value.count)
+        pad()
     }
     /// Appends a big-endian u32 attribute.
-    public mutating func putU32(_ type: UInt16, _ value: UInt32) { put(type, ByteCoding.big(value)) }
+    public mutating func putU32(_ type: UInt16, _ value: UInt32) {
+        header(8, type)
+        append(value.bigEndian)
+    }
     /// Appends a big-endian u64 attribute.
-    public mutating func putU64(_ type: UInt16, _ value: UInt64) { put(type, ByteCoding.big(value)) }
+    public mutating func putU64(_ type: UInt16, _ value: UInt64) {
+        header(12, type)
+        append(value.bigEndian)
+    }
     /// Appends a NUL-terminated string attribute (`mnl_attr_put_strz`).
-    public mutating func putString(_ type: UInt16, _ value: String) { put(type, ByteCoding.cString(value)) }
+    public mutating func putString(_ type: UInt16, _ value: String) {
+        var value = value
+        value.withUTF8 { utf8 in
+            header(UInt16(4 + utf8.count + 1), type)
+            bytes.append(contentsOf: utf8)
+        }
+        bytes.append(0)
+        pad()
+    }
     /// Appends a nested attribute whose body `build` writes.
     public mutating func nest(_ type: UInt16, _ build: (inout AttributeWriter) -> Void) {
-        var inner = AttributeWriter()
-        build(&inner)
-        put(type, inner.bytes, nested: true)
+        let start = bytes.count
+        header(0, type | NetlinkAttribute.nestedFlag)
+        build(&self)
+        let len = UInt16(bytes.count - start)
+        withUnsafeBytes(of: len) { bytes.replaceSubrange(start..<(start + 2), with: $0) }
+        pad()
     }
     /// Re-appends an already parsed attribute unchanged.
     public mutating func put(_ attribute: NetlinkAttribute) {
         put(attribute.type, attribute.value, nested: attribute.nested)
+    }
+
+    /// Appends bytes that are already an attribute run (an undecoded expression's data).
+    mutating func appendRaw(_ raw: [UInt8]) { bytes += raw }
+
+    private mutating func header(_ len: UInt16, _ type: UInt16) {
+        append(len)
+        append(type)
+    }
+
+    private mutating func append<T: FixedWidthInteger>(_ value: T) {
+        withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func pad() {
+        while bytes.count & 3 != 0 { bytes.append(0) }
     }
 }

@@ -7,4 +7,18 @@ public protocol MessageExchange: AnyObject {
     func send(_ messages: [NetlinkMessage]) throws
     /// Receives one datagram. With `wait == false`, returns nil when nothing is pending.
     func receive(wait: Bool) throws -> [NetlinkMessage]?
+    /// Receives one datagram and hands its raw bytes to `body`, valid only during the call (the
+    /// dump path reads replies in place). Returns false when `wait == false` and nothing is pending.
+    func receive(wait: Bool, into body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool
+}
+
+extension MessageExchange {
+    /// Re-encodes the parsed datagram (for exchanges that only hold parsed messages, like the fake).
+    public func receive(wait: Bool, into body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+        guard let messages = try receive(wait: wait) else { return false }
+        var bytes: [UInt8] = []
+        for m in messages { m.appendEncoded(to: &bytes) }
+        try bytes.withUnsafeBytes(body)
+        return true
+    }
 }

@@ -44,36 +44,50 @@ public final class NetlinkConnection {
 
     /// Runs a dump request; restarts it when the kernel flags the result inconsistent.
     public func dump(_ message: NetlinkMessage, operation: String) throws -> [NetlinkMessage] {
-        for _ in 0..<max(1, dumpAttempts) {
-            let (messages, interrupted) = try dumpOnce(message, operation: operation)
-            if !interrupted { return messages }
+        var out: [NetlinkMessage] = []
+        try dump(message, operation: operation, restart: { out.removeAll() }) { out.append($0.message) }
+        return out
+    }
+
+    /// Runs a dump request handing each reply to `body` in place, as it arrives; when the kernel
+    /// flags the result inconsistent (NLM_F_DUMP_INTR), drains it, calls `restart` and dumps again.
+    public func dump(_ message: NetlinkMessage, operation: String, restart: () -> Void,
+                     each body: (NetlinkMessageView) throws -> Void) throws {
+        for attempt in 0..<max(1, dumpAttempts) {
+            if attempt > 0 { restart() }
+            if try !dumpOnce(message, operation: operation, body) { return }
             redumps += 1
         }
         throw NetlinkError.dumpInterrupted(operation: operation, attempts: dumpAttempts)
     }
 
-    private func dumpOnce(_ message: NetlinkMessage, operation: String) throws -> ([NetlinkMessage], Bool) {
+    /// One dump; returns whether it was interrupted.
+    private func dumpOnce(_ message: NetlinkMessage, operation: String,
+                          _ body: (NetlinkMessageView) throws -> Void) throws -> Bool {
         var m = message
         m.seq = takeSeq()
         m.flags |= NetlinkMessage.request | NetlinkMessage.dump
         try exchange.send([m])
-        var out: [NetlinkMessage] = []
-        var interrupted = false
-        while let datagram = try exchange.receive(wait: true) {
-            for reply in datagram where reply.seq == m.seq {
-                if reply.flags & NetlinkMessage.dumpInterrupted != 0 { interrupted = true }
-                switch reply.type {
-                case NetlinkMessage.done: return (out, interrupted)
-                case NetlinkMessage.error:
-                    let err = NetlinkErrorReply(reply)
-                    if err?.errno == 0 { return (out, interrupted) }
-                    throw NetlinkError.kernel(operation: operation, errno: err?.errno ?? 0, message: err?.message)
-                case NetlinkMessage.noop: continue
-                default: out.append(reply)
+        var interrupted = false, finished = false
+        while !finished {
+            let received = try exchange.receive(wait: true) { datagram in
+                try NetlinkMessageView.forEach(in: datagram) { reply in
+                    guard !finished, reply.seq == m.seq else { return }
+                    if reply.flags & NetlinkMessage.dumpInterrupted != 0 { interrupted = true }
+                    switch reply.type {
+                    case NetlinkMessage.done: finished = true
+                    case NetlinkMessage.error:
+                        let err = NetlinkErrorReply(reply.message)
+                        if err?.errno == 0 { finished = true; return }
+                        throw NetlinkError.kernel(operation: operation, errno: err?.errno ?? 0, message: err?.message)
+                    case NetlinkMessage.noop: return
+                    default: try body(reply)
+                    }
                 }
             }
+            guard received else { throw NetlinkError.noReply(operation: operation) }
         }
-        throw NetlinkError.noReply(operation: operation)
+        return interrupted
     }
 
     /// Sends `messages` as one datagram, numbering them consecutively, then drains every reply the

@@ -38,33 +38,59 @@ public struct NetlinkMessage: Sendable, Equatable {
 
     /// Appends the wire form to `out` (for building one datagram out of many messages).
     public func appendEncoded(to out: inout [UInt8]) {
-        out += ByteCoding.host(UInt32(Self.headerSize + payload.count))
-        out += ByteCoding.host(type)
-        out += ByteCoding.host(flags)
-        out += ByteCoding.host(seq)
-        out += ByteCoding.host(portID)
+        withUnsafeBytes(of: UInt32(Self.headerSize + payload.count)) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: type) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: flags) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: seq) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: portID) { out.append(contentsOf: $0) }
         out += payload
-        out += [UInt8](repeating: 0, count: ByteCoding.align4(payload.count) - payload.count)
+        for _ in payload.count..<ByteCoding.align4(payload.count) { out.append(0) }
     }
 
     /// Splits a datagram into its messages.
     public static func parseAll(_ bytes: [UInt8]) throws -> [NetlinkMessage] {
+        try bytes.withUnsafeBytes { try parseAll($0) }
+    }
+
+    /// `parseAll` reading the datagram in place (each payload is copied into its message).
+    static func parseAll(_ bytes: UnsafeRawBufferPointer) throws -> [NetlinkMessage] {
         var out: [NetlinkMessage] = []
+        try NetlinkMessageView.forEach(in: bytes) { out.append($0.message) }
+        return out
+    }
+}
+
+/// One message of a received datagram read in place: header fields and payload bytes, valid
+/// only while the datagram is (inside `MessageExchange.receive(wait:into:)`).
+public struct NetlinkMessageView {
+    public var type: UInt16
+    public var flags: UInt16
+    public var seq: UInt32
+    public var portID: UInt32
+    public var payload: UnsafeRawBufferPointer
+
+    /// An owned copy.
+    public var message: NetlinkMessage {
+        NetlinkMessage(type: type, flags: flags, seq: seq, portID: portID, payload: Array(payload))
+    }
+
+    /// Calls `body` with each message of a datagram, in order.
+    static func forEach(in datagram: UnsafeRawBufferPointer, _ body: (NetlinkMessageView) throws -> Void) throws {
+        let h = NetlinkMessage.headerSize
         var offset = 0
-        while offset + headerSize <= bytes.count {
-            let len = Int(ByteCoding.loadHost(bytes, at: offset, as: UInt32.self)!)
-            guard len >= headerSize, offset + len <= bytes.count else {
-                throw NetlinkError.malformed("message at offset \(offset) has length \(len) in \(bytes.count) bytes")
+        while offset + h <= datagram.count {
+            let len = Int(datagram.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            guard len >= h, offset + len <= datagram.count else {
+                throw NetlinkError.malformed("message at offset \(offset) has length \(len) in \(datagram.count) bytes")
             }
-            out.append(NetlinkMessage(
-                type: ByteCoding.loadHost(bytes, at: offset + 4)!,
-                flags: ByteCoding.loadHost(bytes, at: offset + 6)!,
-                seq: ByteCoding.loadHost(bytes, at: offset + 8)!,
-                portID: ByteCoding.loadHost(bytes, at: offset + 12)!,
-                payload: Array(bytes[(offset + headerSize)..<(offset + len)])))
+            try body(NetlinkMessageView(
+                type: datagram.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self),
+                flags: datagram.loadUnaligned(fromByteOffset: offset + 6, as: UInt16.self),
+                seq: datagram.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self),
+                portID: datagram.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self),
+                payload: UnsafeRawBufferPointer(rebasing: datagram[(offset + h)..<(offset + len)])))
             offset += ByteCoding.align4(len)
         }
-        return out
     }
 }
 

@@ -22,7 +22,7 @@ public final class NetlinkSocket: MessageExchange {
                                       errno: errno)
         }
         socket = opened
-        buffer = [UInt8](repeating: 0, count: 1 << 17)
+        buffer = []
         guard mnl_socket_bind(opened, 0, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
             let e = errno
             mnl_socket_close(opened)
@@ -46,6 +46,7 @@ public final class NetlinkSocket: MessageExchange {
 
     public func send(_ messages: [NetlinkMessage]) throws {
         var datagram = [UInt8]()
+        datagram.reserveCapacity(messages.reduce(0) { $0 + NetlinkMessage.headerSize + ByteCoding.align4($1.payload.count) })
         for m in messages { m.appendEncoded(to: &datagram) }
         let sent = datagram.withUnsafeBytes { mnl_socket_sendto(socket, $0.baseAddress, $0.count) }
         guard sent == datagram.count else {
@@ -54,24 +55,35 @@ public final class NetlinkSocket: MessageExchange {
         }
     }
 
+    /// Receive buffer size. nfnetlink datagrams are far smaller: dump datagrams are capped at
+    /// 32 KiB and every attribute length is a u16, so one recv per datagram (no MSG_PEEK for the
+    /// size first) is enough; a larger datagram is reported, never silently truncated.
+    public static let receiveBufferSize = 1 << 18
+
     public func receive(wait: Bool) throws -> [NetlinkMessage]? {
+        var out: [NetlinkMessage]?
+        _ = try receive(wait: wait) { out = try NetlinkMessage.parseAll($0) }
+        return out
+    }
+
+    public func receive(wait: Bool, into body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
         let fd = mnl_socket_get_fd(socket)
+        if buffer.count < Self.receiveBufferSize { buffer = [UInt8](repeating: 0, count: Self.receiveBufferSize) }
         while true {
-            // Peek at the size first so a datagram larger than the buffer is never truncated.
-            let size = recv(fd, nil, 0, Int32(MSG_PEEK | MSG_TRUNC) | (wait ? 0 : Int32(MSG_DONTWAIT)))
-            if size < 0 {
+            let n = buffer.withUnsafeMutableBytes {
+                recv(fd, $0.baseAddress, $0.count, Int32(MSG_TRUNC) | (wait ? 0 : Int32(MSG_DONTWAIT)))
+            }
+            if n < 0 {
                 let e = errno
                 if e == EINTR { continue }
-                if !wait && (e == EAGAIN || e == EWOULDBLOCK) { return nil }
+                if !wait && (e == EAGAIN || e == EWOULDBLOCK) { return false }
                 throw NetlinkError.system(operation: "recv netlink", errno: e)
             }
-            if size > buffer.count { buffer = [UInt8](repeating: 0, count: size) }
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw NetlinkError.system(operation: "recv netlink", errno: errno)
+            guard n <= buffer.count else {
+                throw NetlinkError.malformed("datagram of \(n) bytes exceeds the \(buffer.count)-byte receive buffer")
             }
-            return try NetlinkMessage.parseAll(Array(buffer[0..<n]))
+            try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            return true
         }
     }
 }

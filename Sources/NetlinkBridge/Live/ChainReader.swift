@@ -1,0 +1,48 @@
+import Reconciler
+
+extension NftClient {
+    /// The rules of one chain decoded straight into AST rules, with their handles, in order. Only
+    /// the typed expressions of one rule exist at a time; the exact expression bytes are copied
+    /// only into opaque rules. `ipsets` caches set names across chains.
+    func decodedRules(family: NftFamily, table: String, chain: String,
+                      ipsets: inout IpsetNameCache) throws -> (rules: [Rule], handles: [UInt64]) {
+        var w = AttributeWriter()
+        w.putString(NftProtocol.RuleAttr.table, table)
+        w.putString(NftProtocol.RuleAttr.chain, chain)
+        var rules: [Rule] = [], handles: [UInt64] = []
+        let request = NftProtocol.message(NftProtocol.Msg.getRule, family: family.rawValue, attrs: w.bytes)
+        try connection.dump(request, operation: "list rules \(family.tableFamilyName) \(table) \(chain)",
+                            restart: { rules.removeAll(); handles.removeAll() }) { m in
+            try NftMessageParsing.withAttributes(payload: m.payload) { a in
+                typealias R = NftProtocol.RuleAttr
+                guard a.has(R.table), a.has(R.chain) else { throw NetlinkError.malformed("rule without table or chain") }
+                guard a.stringEquals(R.table, table), a.stringEquals(R.chain, chain) else { return }
+                let raw = a.raw(R.expressions) ?? UnsafeRawBufferPointer(start: nil, count: 0)
+                let expressions = try NftRule.decodeExpressions(raw)
+                ipsets.resolve(expressions)
+                rules.append(RuleDecoder.decode(expressions, raw: { Array(raw) }, family: family, ipsetNames: ipsets.names))
+                handles.append(a.u64(R.handle) ?? 0)
+            }
+        }
+        return (rules, handles)
+    }
+
+    /// One table read chain by chain between two generation reads and decoded on the fly (what
+    /// `snapshot` + `LiveTable.init` give, without holding every raw rule of the table at once);
+    /// retried when the generation moved. Nil when the table does not exist.
+    func liveTable(family: NftFamily, table name: TableName, attempts: Int = 5) throws -> LiveTable? {
+        for _ in 0..<max(1, attempts) {
+            let before = try generation()
+            guard try tables(family: family).contains(where: { $0.name == name.rawValue }) else { return nil }
+            var builder = LiveTable.Builder(family: family, generation: before)
+            var ipsets = IpsetNameCache(self.ipsets)
+            for c in try chains(family: family, table: name.rawValue) {
+                let (rules, handles) = try decodedRules(family: family, table: name.rawValue, chain: c.name, ipsets: &ipsets)
+                builder.add(c, rules: rules, handles: handles)
+            }
+            if try generation() == before { return builder.table(name) }
+            connection.noteRedump()
+        }
+        throw NetlinkError.dumpInterrupted(operation: "snapshot \(family.tableFamilyName) \(name.rawValue)", attempts: attempts)
+    }
+}
