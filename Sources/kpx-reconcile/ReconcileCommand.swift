@@ -39,11 +39,28 @@ struct ReconcileCommand: ParsableCommand {
         do { outcome = try engine.reconcile(desired, dryRun: dryRun) } catch { throw CLIError("reconcile: \(error)") }
         let elapsed = ContinuousClock.now - started
         try report(outcome, elapsed: elapsed)
+        if outcome.applied { clearUDPFlows(toEndpointsRemovedBy: outcome, desired: desired, backend: backend) }
         if verify && !dryRun {
             do { _ = try engine.verify(desired) } catch { throw CLIError("\(error)") }
             print("verified: live tables equal the desired state")
         }
         if dryRun && !outcome.plan.isEmpty { throw ExitCode(2) }
+    }
+
+    /// After a commit, deletes the conntrack entries of UDP flows to endpoints the rules no
+    /// longer use (kube-proxy does the same). The rules are already applied, so a failure here is
+    /// a warning, not an error.
+    private func clearUDPFlows(toEndpointsRemovedBy outcome: ReconcileOutcome, desired: Ruleset, backend: NetlinkBackend) {
+        let stale = StaleUDPEndpoints.between(live: outcome.observed.ruleset, desired: desired)
+        guard !stale.isEmpty else { return }
+        do {
+            let count = try backend.deleteUDPFlows(to: stale, family: desired.family)
+            if output == .text && count > 0 {
+                print("cleared \(count) conntrack entries of UDP flows to removed endpoints (\(stale.sorted { "\($0)" < "\($1)" }.map(\.description).joined(separator: ", ")))")
+            }
+        } catch {
+            FileHandle.standardError.write(Data("kpx-reconcile: warning: conntrack cleanup for removed UDP endpoints failed: \(error)\n".utf8))
+        }
     }
 
     private func report(_ outcome: ReconcileOutcome, elapsed: Duration) throws {

@@ -50,7 +50,12 @@ struct ChainDiff {
     func freeOrder() -> [PlanOperation] {
         var available = Dictionary(grouping: desired.indices, by: { desired[$0] })
         var consumed = [Int?](repeating: nil, count: observed.count)
-        for (index, rule) in observed.enumerated() where rule.opaque == nil {
+        // Pinned rules are matched from the end, so that a stray copy above the kept one is what
+        // gets deleted (matching the first copy would move the pinned rule: delete both, append).
+        let pinned = observed.indices.filter { Ownership.isPinnedLast(observed[$0]) }
+        let order = observed.indices.filter { !Ownership.isPinnedLast(observed[$0]) } + pinned.reversed()
+        for index in order where observed[index].opaque == nil {
+            let rule = observed[index]
             if var slots = available[rule], !slots.isEmpty {
                 consumed[index] = slots.removeFirst()
                 available[rule] = slots

@@ -25,7 +25,8 @@ enum Repo {
 /// Resolution order: `$KPX_RECONCILE_BIN`; then `kpx-reconcile` in the directory of the running
 /// test bundle (`/proc/self/exe`), which is where SwiftPM puts the product for whatever scratch
 /// path built the tests (`.build/debug` for `scripts/test.sh`, `.build-itests/debug` with
-/// `--scratch-path .build-itests`); then `<repo>/.build/debug/kpx-reconcile`.
+/// `--scratch-path .build-itests`); then `<repo>/.build/debug/kpx-reconcile` and
+/// `<repo>/.build-itests/debug/kpx-reconcile` (`#filePath`-relative).
 /// `swift build --build-tests` builds the executable too, so no extra build step is needed.
 enum KpxBinary {
     static let path: String = {
@@ -38,6 +39,7 @@ enum KpxBinary {
         candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("kpx-reconcile").path)
         candidates.append(Repo.path(".build/debug/kpx-reconcile"))
+        candidates.append(Repo.path(".build-itests/debug/kpx-reconcile"))
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }()
 }

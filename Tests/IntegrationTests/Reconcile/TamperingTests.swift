@@ -75,6 +75,19 @@ struct TamperingTests {
         #expect(document.operations.map(\.op).sorted() == ["delete-rule", "delete-rule", "insert-rule"], "\(document.operations)")
     }
 
+    /// A stray copy of the "must be the last rule" rule at the top of nat KUBE-SERVICES and a
+    /// foreign rule after the real one: exactly those two are deleted.
+    @Test func strayNodePortsRuleAndTrailingRule() throws {
+        let (namespace, desired, flags) = try converged()
+        let document = try repair(namespace, desired, flags, "stray pinned rule", tamper: [
+            ["iptables", "-t", "nat", "-I", "KUBE-SERVICES", "1", "-m", "comment", "--comment",
+             "kubernetes service nodeports; NOTE: this must be the last rule in this chain",
+             "-m", "addrtype", "--dst-type", "LOCAL", "-j", "KUBE-NODEPORTS"],
+            ["iptables", "-t", "nat", "-A", "KUBE-SERVICES", "-d", "198.51.100.9/32", "-j", "RETURN"],
+        ])
+        #expect(document.operations.map(\.op) == ["delete-rule", "delete-rule"], "\(document.operations)")
+    }
+
     /// All four at once, in one repair transaction.
     @Test func severalTamperingsAtOnce() throws {
         let (namespace, desired, flags) = try converged()

@@ -37,6 +37,31 @@ struct TrafficTests {
         try expectAnswers(topology, from: ["pod2", "pod3"], phase: 1)
     }
 
+    /// A UDP client that keeps its source port (one conntrack entry per port) stops reaching a
+    /// removed endpoint: after the commit, kpx-reconcile deletes the conntrack entries of UDP
+    /// flows to endpoints the rules no longer use, as kube-proxy does (without it, such flows kept
+    /// going to pod1 until the entry timed out, 30-120 s).
+    @Test func udpFlowsToARemovedEndpointAreCleared() throws {
+        let topology = try Topology(pods: ["pod1": "10.244.1.11", "pod2": "10.244.1.12", "pod3": "10.244.1.13"])
+        defer { topology.stop() }
+        let flags = try NodeFlags(["--hostname-override", "node-a", "--node-ip", Self.nodeIP, "--cluster-cidr", "10.244.0.0/16"])
+        try topology.waitForServers()
+        try Kpx.reconcileJSON(topology.node, [Self.before], flags)
+        // Fixed source ports: 12 to the ClusterIP, 12 to the NodePort.
+        let flows = (0..<12).map { (45000 + $0, Self.clusterIP, 53) } + (0..<12).map { (45100 + $0, Self.nodeIP, 30053) }
+        func probeAll() throws -> [String] {
+            try flows.flatMap { try topology.probe("udp", $0.1, $0.2, count: 1, basePort: $0.0) }
+        }
+        let before = try probeAll()
+        #expect(!before.contains("-") && before.contains("pod1"), "\(before)")
+        let update = try Kpx.reconcile(topology.node, [Self.after], flags)
+        #expect(update.status == 0 && update.stdout.contains("conntrack entries of UDP flows to removed endpoints (10.244.1.11:5353)"),
+                "\(update.stdout)\(update.stderr)")
+        let after = try probeAll()
+        #expect(!after.contains("-") && !after.contains("pod1"), "same-port UDP flows still reach the removed endpoint: \(after)")
+        #expect(before.indices.allSatisfy { before[$0] != "pod2" || after[$0] == "pod2" }, "flows to pod2 were kept: \(before) -> \(after)")
+    }
+
     /// Every target answers every probe, and the set of answering pods is exactly `pods`.
     /// 24 probes per target: missing one of two endpoints by chance has probability 2^-23.
     func expectAnswers(_ topology: Topology, from pods: Set<String>, phase: Int,
