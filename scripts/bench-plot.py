@@ -20,7 +20,7 @@ GROUPS = [
 
 def summary(by_id, titles):
     sizes = sorted({r["n"] for rows in by_id.values() for r in rows})
-    lines = ["| scenario | " + " | ".join(f"{n // 1000}k" for n in sizes) + " |",
+    lines = ["| scenario (median wall / CPU) | " + " | ".join(f"{n // 1000}k" for n in sizes) + " |",
              "|---|" + "---:|" * len(sizes)]
     order = [sid for _, ids in GROUPS for sid in ids] + ["agent-rss"]
     for sid in order:
@@ -35,8 +35,9 @@ def summary(by_id, titles):
             elif sid == "agent-rss":
                 cells.append(f"{r['maxRSSKB'] / 1024:.0f} MB peak")
             else:
-                med = r["wallMs"]["median"]
-                cells.append(f"{med / 1000:.2f} s" if med >= 1000 else f"{med:.1f} ms")
+                def fmt(ms):
+                    return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.1f} ms"
+                cells.append(f"{fmt(r['wallMs']['median'])} / {fmt(r['cpuMs']['median'])}")
         lines.append(f"| {titles[sid]} (`{sid}`) | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
