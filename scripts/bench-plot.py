@@ -20,7 +20,7 @@ GROUPS = [
 
 def summary(by_id, titles):
     sizes = sorted({r["n"] for rows in by_id.values() for r in rows})
-    lines = ["| scenario | " + " | ".join(f"{n // 1000}k" for n in sizes) + " |",
+    lines = ["| scenario (median wall / CPU) | " + " | ".join(f"{n // 1000}k" for n in sizes) + " |",
              "|---|" + "---:|" * len(sizes)]
     order = [sid for _, ids in GROUPS for sid in ids] + ["agent-rss"]
     for sid in order:
@@ -35,8 +35,9 @@ def summary(by_id, titles):
             elif sid == "agent-rss":
                 cells.append(f"{r['maxRSSKB'] / 1024:.0f} MB peak")
             else:
-                med = r["wallMs"]["median"]
-                cells.append(f"{med / 1000:.2f} s" if med >= 1000 else f"{med:.1f} ms")
+                def fmt(ms):
+                    return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.1f} ms"
+                cells.append(f"{fmt(r['wallMs']['median'])} / {fmt(r['cpuMs']['median'])}")
         lines.append(f"| {titles[sid]} (`{sid}`) | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -50,25 +51,27 @@ def main(out, paths):
                 by_id.setdefault(r["id"], []).append(r)
                 titles[r["id"]] = r["title"]
     print(summary(by_id, titles))
-    fig, axes = plt.subplots(1, len(GROUPS), figsize=(15, 6))
-    for ax, (title, ids) in zip(axes, GROUPS):
-        for sid in ids:
-            rows = sorted(by_id.get(sid, []), key=lambda r: r["n"])
-            if not rows:
-                continue
-            xs = [r["n"] for r in rows]
-            med = [r["wallMs"]["median"] for r in rows]
-            lo = [m - r["wallMs"]["min"] for m, r in zip(med, rows)]
-            hi = [r["wallMs"]["max"] - m for m, r in zip(med, rows)]
-            style = "--" if sid.startswith(("kp-", "iptables")) else ":" if sid.startswith("floor") else "-"
-            ax.errorbar(xs, med, yerr=[lo, hi], fmt="o" + style, capsize=3, label=sid)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("services (N)")
-        ax.set_ylabel("wall time, ms (median; bars min-max)")
-        ax.set_title(title)
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=8)
+    fig, grid = plt.subplots(2, len(GROUPS), figsize=(15, 11))
+    for row, (metric, label) in enumerate([("wallMs", "wall time"), ("cpuMs", "CPU time")]):
+        for ax, (title, ids) in zip(grid[row], GROUPS):
+            for sid in ids:
+                rows = sorted(by_id.get(sid, []), key=lambda r: r["n"])
+                rows = [r for r in rows if r.get(metric)]
+                if not rows:
+                    continue
+                xs = [r["n"] for r in rows]
+                med = [r[metric]["median"] for r in rows]
+                lo = [m - r[metric]["min"] for m, r in zip(med, rows)]
+                hi = [r[metric]["max"] - m for m, r in zip(med, rows)]
+                style = "--" if sid.startswith(("kp-", "iptables")) else ":" if sid.startswith("floor") else "-"
+                ax.errorbar(xs, med, yerr=[lo, hi], fmt="o" + style, capsize=3, label=sid)
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlabel("services (N)")
+            ax.set_ylabel(f"{label}, ms (median; bars min-max)")
+            ax.set_title(f"{title}: {label}")
+            ax.grid(True, which="both", alpha=0.3)
+            ax.legend(fontsize=8)
     m = data["machine"]
     fig.suptitle(f"kpx-reconcile vs kube-proxy (iptables-restore): {m['nproc']} cores, kernel {m['kernel']}, "
                  f"load {m['loadAverageBefore']} at start (shared machine)", fontsize=10)

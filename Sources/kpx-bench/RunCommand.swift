@@ -12,6 +12,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Skip kube-proxy's full-sync scenarios above this many services.") var kubeProxyFullMax: Int?
     @Flag(help: "Measure only our scenarios (e.g. to compare a build against an earlier run's kube-proxy figures).")
     var skipKubeProxy = false
+    @Option(help: "Comma-separated scenario ids to skip (e.g. ours-cold,agent-rss).") var skip = ""
     @Option var seed: UInt64 = 42
     @Option(help: "Output directory.") var output = "bench-results"
 
@@ -38,8 +39,16 @@ struct RunCommand: ParsableCommand {
             let workload = try Workload(n: n, seed: seed, changeCounts: [1, 100], dir: output + "/inputs-\(n)")
             let runner = Runner(workload, config: .init(reps: reps, slowReps: slowReps, slowLimitMs: slowLimit * 1000,
                                                         seed: seed, skipKubeProxyFullAbove: kubeProxyFullMax,
-                                                        skipKubeProxy: skipKubeProxy),
+                                                        skipKubeProxy: skipKubeProxy,
+                                                        skip: Set(skip.split(separator: ",").map(String.init))),
                                 namespaces: namespaces, log: log)
+            let partialBase = report
+            let out = output
+            runner.onRecord = { results in
+                var partial = partialBase
+                partial.results = partialBase.results + results
+                try? partial.write(to: out)
+            }
             do {
                 try runner.runAll()
             } catch {

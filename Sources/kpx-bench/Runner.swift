@@ -12,6 +12,8 @@ final class Runner {
         var seed: UInt64
         var skipKubeProxyFullAbove: Int?
         var skipKubeProxy = false
+        /// Scenario ids not to measure (their setup still happens, untimed).
+        var skip: Set<String> = []
     }
 
     let w: Workload
@@ -19,6 +21,10 @@ final class Runner {
     let namespaces: Namespaces
     var results: [ScenarioResult] = []
     let log: (String) -> Void
+    /// Called after every scenario (the run command rewrites the report, so a run cut short keeps its data).
+    var onRecord: ([ScenarioResult]) -> Void = { _ in }
+
+    func wants(_ id: String) -> Bool { !config.skip.contains(id) }
 
     init(_ w: Workload, config: Config, namespaces: Namespaces, log: @escaping (String) -> Void) {
         self.w = w
@@ -29,6 +35,7 @@ final class Runner {
 
     func record(_ r: ScenarioResult) {
         results.append(r)
+        onRecord(results)
         let m = r.wallMs.map { String(format: "median %.1f ms (min %.1f, max %.1f, n=%d)", $0.median, $0.min, $0.max, $0.count) } ?? "-"
         log("  \(r.id) N=\(r.n): \(m) \(r.verified ? "verified" : "NOT VERIFIED")")
     }
@@ -54,7 +61,7 @@ final class Runner {
     func runAll() throws {
         if !config.skipKubeProxy { try kubeProxyScenarios() }
         try ourScenarios()
-        try agentMemory()
+        if wants("agent-rss") { try agentMemory() }
     }
 
     // MARK: kube-proxy (iptables-restore)
