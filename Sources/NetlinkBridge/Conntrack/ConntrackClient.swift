@@ -48,6 +48,9 @@ public final class ConntrackClient {
 
     public init(exchange: MessageExchange) { connection = NetlinkConnection(exchange: exchange) }
 
+    /// A client sharing an open connection (same socket, same sequence numbers).
+    public init(connection: NetlinkConnection) { self.connection = connection }
+
     /// A client on a real socket inside `netns` (nil: the current namespace).
     public convenience init(netns: String?) throws { self.init(exchange: try NetlinkSocket(netns: netns)) }
 
