@@ -33,6 +33,7 @@ struct ReconcileCommand: ParsableCommand {
         let desired = try input.ruleset()
         let backend = try NetlinkBackend(netns: netns)
         let engine = ReconcileEngine(backend: backend, family: desired.family)
+        engine.keepsState = false  // one reconcile per process: no cache to refresh after the commit
         let started = ContinuousClock.now
         if !dryRun { try backend.ensureAccountingObjects(for: desired) }
         let outcome: ReconcileOutcome

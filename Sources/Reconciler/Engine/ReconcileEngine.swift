@@ -36,6 +36,9 @@ public final class ReconcileEngine {
     public let tables: [TableName]
     /// Attempts before giving up on repeated concurrent changes.
     public var maxAttempts = 4
+    /// Whether to keep the state after an apply for the next reconcile (re-reading the touched
+    /// chains for their new handles). A one-shot caller (the CLI) turns it off and saves that read.
+    public var keepsState = true
     private(set) public var cache: ObservedRuleset?
 
     public init(backend: RulesetBackend, family: IPFamily, tables: [TableName] = [.filter, .nat]) {
@@ -68,7 +71,7 @@ public final class ReconcileEngine {
                 cache = nil
                 throw .backend(error)
             }
-            cache = try refreshed(observed, after: plan)
+            cache = keepsState ? try refreshed(observed, after: plan) : nil
             return ReconcileOutcome(plan: plan, observed: observed, reread: reread, retries: retries, applied: true)
         }
     }

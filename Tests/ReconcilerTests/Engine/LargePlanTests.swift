@@ -65,4 +65,16 @@ import Testing
         #expect(engine.cache?.handles == fresh.handles)
         #expect(engine.cache?.generation == fresh.generation)
     }
+
+    /// A one-shot engine keeps nothing after applying (the CLI), so the next reconcile re-reads.
+    @Test func engineWithoutStateRereads() throws {
+        var random = SeededRandom(seed: 6)
+        let desired = RandomRulesets.desired(services: 20, using: &random)
+        let backend = InMemoryBackend(Ruleset(family: .ipv4))
+        let engine = ReconcileEngine(backend: backend, family: .ipv4)
+        engine.keepsState = false
+        #expect(try engine.reconcile(desired).applied && engine.cache == nil)
+        let again = try engine.reconcile(desired)
+        #expect(again.reread && again.plan.isEmpty && backend.fullReads == 2)
+    }
 }
