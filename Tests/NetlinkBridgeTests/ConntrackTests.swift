@@ -2,28 +2,37 @@ import Testing
 import Reconciler
 @testable import NetlinkBridge
 
-/// ctnetlink reply tuples -> the endpoint a UDP flow was DNATed to.
+/// ctnetlink tuples -> flows: the reply source of a UDP flow is the endpoint it was DNATed to.
 struct ConntrackTests {
-    func tuple(ipType: UInt16, source: [UInt8], proto: UInt8, port: UInt16) -> NetlinkAttribute {
+    typealias A = ConntrackClient.Attr
+
+    func tuple(v6: Bool, source: IPAddress, destination: IPAddress, proto: UInt8, sourcePort: UInt16) -> NetlinkAttribute {
         var w = AttributeWriter()
-        w.nest(Conntrack.tupleIP) { $0.put(ipType, source) }
-        w.nest(Conntrack.tupleProto) {
-            $0.put(Conntrack.protoNumber, [proto])
-            $0.put(Conntrack.protoSourcePort, [UInt8(port >> 8), UInt8(port & 0xff)])
+        w.nest(A.tupleIP) {
+            $0.put(v6 ? A.ipV6Src : A.ipV4Src, source.bytes)
+            $0.put(v6 ? A.ipV6Dst : A.ipV4Dst, destination.bytes)
         }
-        return NetlinkAttribute(type: Conntrack.tupleReply, nested: true, value: w.bytes)
+        w.nest(A.tupleProto) {
+            $0.put(A.protoNum, [proto])
+            $0.put(A.protoSrcPort, [UInt8(sourcePort >> 8), UInt8(sourcePort & 0xff)])
+            $0.put(A.protoDstPort, [0, 9])
+        }
+        return NetlinkAttribute(type: A.tupleReply, nested: true, value: w.bytes)
     }
 
     @Test func udpReplySourceIPv4AndIPv6() throws {
-        let v4 = tuple(ipType: 1, source: [10, 244, 1, 11], proto: 17, port: 5353)
-        #expect(try Conntrack.replySource(v4, family: .ipv4) == UDPEndpoint(address: IPAddress("10.244.1.11")!, port: 5353))
-        let v6bytes = IPAddress("fd00:10::b")!.bytes
-        let v6 = tuple(ipType: 3, source: v6bytes, proto: 17, port: 53)
-        #expect(try Conntrack.replySource(v6, family: .ipv6) == UDPEndpoint(address: IPAddress("fd00:10::b")!, port: 53))
+        let v4 = try #require(ConntrackClient.tuple(tuple(v6: false, source: IPAddress("10.244.1.11")!,
+                                                          destination: IPAddress("10.0.0.9")!, proto: 17, sourcePort: 5353)))
+        #expect(UDPEndpoint(address: v4.source, port: v4.sourcePort) == UDPEndpoint(address: IPAddress("10.244.1.11")!, port: 5353))
+        #expect(v4.proto == 17 && v4.destinationPort == 9)
+        let v6 = try #require(ConntrackClient.tuple(tuple(v6: true, source: IPAddress("fd00:10::b")!,
+                                                          destination: IPAddress("fd00:10::1")!, proto: 17, sourcePort: 53)))
+        #expect(UDPEndpoint(address: v6.source, port: v6.sourcePort) == UDPEndpoint(address: IPAddress("fd00:10::b")!, port: 53))
     }
 
-    @Test func tcpAndOtherFamiliesAreIgnored() throws {
-        #expect(try Conntrack.replySource(tuple(ipType: 1, source: [10, 0, 0, 1], proto: 6, port: 80), family: .ipv4) == nil)
-        #expect(try Conntrack.replySource(tuple(ipType: 1, source: [10, 0, 0, 1], proto: 17, port: 53), family: .ipv6) == nil)
+    @Test func tcpTuplesKeepTheirProtocol() throws {
+        let tcp = try #require(ConntrackClient.tuple(tuple(v6: false, source: IPAddress("10.0.0.1")!,
+                                                           destination: IPAddress("10.0.0.2")!, proto: 6, sourcePort: 80)))
+        #expect(tcp.proto == 6)
     }
 }
