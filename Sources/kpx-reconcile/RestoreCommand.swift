@@ -49,6 +49,10 @@ struct RestoreCommand: ParsableCommand {
                     if !plan.isEmpty { throw ExitCode(2) }
                     return
                 }
+                if plan.isEmpty {
+                    print("restored: nothing to do (the live tables already match)")
+                    return
+                }
                 if plan.generation == nil { plan.generation = try client.generation() }
                 do {
                     try client.commit(try PlanTranslator.batch(plan))

@@ -91,7 +91,7 @@ public enum PlanTranslator {
         case .deleteRule(let table, let chain, let handle, let rule):
             batch.append(.deleteRule(table: table.rawValue, chain: chain, handle: handle,
                                      label: SaveRenderer.line(chain: chain, rule: rule, family: family.ipFamily)))
-        case .flushChain(let table, let chain):
+        case .flushChain(let table, let chain, _):
             batch.append(.flushChain(table: table.rawValue, chain: chain))
         case .deleteChain(let table, let chain):
             batch.append(.deleteChain(table: table.rawValue, chain: chain))

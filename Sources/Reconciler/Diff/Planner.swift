@@ -70,7 +70,7 @@ public enum Planner {
                     warnings.append("stale chain \(table.name.rawValue)/\(chain.name) is still referenced by a rule we do not own; kept")
                     continue
                 }
-                if !chain.rules.isEmpty { flushes.append(.flushChain(table: table.name, chain: chain.name)) }
+                if !chain.rules.isEmpty { flushes.append(.flushChain(table: table.name, chain: chain.name, rules: chain.rules.count)) }
                 deletions.append(.deleteChain(table: table.name, chain: chain.name))
             }
         }

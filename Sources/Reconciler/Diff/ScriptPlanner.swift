@@ -21,7 +21,7 @@ public enum ScriptPlanner {
                                      handles: observed.handles(name, chain.name), desired: chain.rules).ordered()
             }
             for chain in live?.chains ?? [] where want[chain: chain.name] == nil && !chain.isBuiltin {
-                if !chain.rules.isEmpty { flushes.append(.flushChain(table: name, chain: chain.name)) }
+                if !chain.rules.isEmpty { flushes.append(.flushChain(table: name, chain: chain.name, rules: chain.rules.count)) }
                 deletions.append(.deleteChain(table: name, chain: chain.name))
             }
         }

@@ -16,7 +16,8 @@ public enum PlanOperation: Hashable, Sendable {
     case insertRule(table: TableName, chain: String, rule: Rule, placement: RulePlacement)
     case replaceRule(table: TableName, chain: String, handle: UInt64, old: Rule, new: Rule)
     case deleteRule(table: TableName, chain: String, handle: UInt64, rule: Rule)
-    case flushChain(table: TableName, chain: String)
+    /// Deletes every rule of a chain (`rules`: how many, for the summary).
+    case flushChain(table: TableName, chain: String, rules: Int)
     case deleteChain(table: TableName, chain: String)
     /// Sets the policy of a built-in chain (restore scripts only; reconcile never does).
     case setPolicy(table: TableName, chain: String, policy: Policy)
@@ -27,7 +28,7 @@ public enum PlanOperation: Hashable, Sendable {
         case .createTable(let table): return (table, "")
         case .createChain(let table, let chain), .insertRule(let table, let chain, _, _),
              .replaceRule(let table, let chain, _, _, _), .deleteRule(let table, let chain, _, _),
-             .flushChain(let table, let chain), .deleteChain(let table, let chain), .setPolicy(let table, let chain, _):
+             .flushChain(let table, let chain, _), .deleteChain(let table, let chain), .setPolicy(let table, let chain, _):
             return (table, chain)
         }
     }
@@ -63,7 +64,8 @@ public struct Plan: Hashable, Sendable {
             case .insertRule: summary.rulesAdded += 1
             case .deleteRule: summary.rulesDeleted += 1
             case .replaceRule: summary.rulesReplaced += 1
-            case .flushChain, .createTable, .setPolicy: break
+            case .flushChain(_, _, let rules): summary.rulesDeleted += rules
+            case .createTable, .setPolicy: break
             }
         }
         return summary

@@ -103,7 +103,7 @@ struct ConvergenceTests {
 
             """)
         let document = try Kpx.reconcileJSON(namespace, [Self.cluster], flags)
-        #expect(document.summary.chainsDeleted == 3 && document.summary.rulesDeleted == 2, "\(document.summary)")
+        #expect(document.summary.chainsDeleted == 3 && document.summary.rulesDeleted == 5, "\(document.summary)")
         try Converged.expect(namespace, equals: desired, "stale")
         try Converged.expectIdle(namespace, [Self.cluster], flags, "stale")
     }

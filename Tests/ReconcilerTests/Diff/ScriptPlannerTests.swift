@@ -51,6 +51,6 @@ import Testing
         #expect(after.ruleset[table: .filter]?[chain: "DOCKER"] == nil)
         #expect(after.ruleset[table: .filter]?[chain: "FORWARD"]?.policy == .accept)
         #expect(after.ruleset[table: .filter]?[chain: "MINE"]?.rules.count == 1)
-        #expect(plan.summary.rulesDeleted == 1 && plan.summary.chainsDeleted == 1)
+        #expect(plan.summary.rulesDeleted == 2 && plan.summary.chainsDeleted == 1)
     }
 }

@@ -36,7 +36,7 @@ import Testing
         let plan = Plan(family: .ipv4, operations: [
             .createChain(table: .nat, chain: "KUBE-SEP-C"), .createChain(table: .nat, chain: "KUBE-SEP-A"),
             .insertRule(table: .nat, chain: "KUBE-SEP-A", rule: dnat, placement: .append),
-            .flushChain(table: .nat, chain: "KUBE-SEP-D"), .deleteChain(table: .nat, chain: "KUBE-SEP-D"),
+            .flushChain(table: .nat, chain: "KUBE-SEP-D", rules: 1), .deleteChain(table: .nat, chain: "KUBE-SEP-D"),
             .deleteChain(table: .nat, chain: "KUBE-SEP-E"), .createChain(table: .nat, chain: "KUBE-SEP-E"),
         ])
         let after = try PlanSimulator.apply(plan, to: observed)
