@@ -6,8 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
 [ "$(id -u)" = 0 ] || { echo "error: run as root (the demo creates a network namespace)" >&2; exit 1; }
-swift build -c release --product kpx-reconcile >&2
-bin=$PWD/.build/release/kpx-reconcile
+# Debug build by default (shares the build with scripts/test.sh); KPX_RELEASE=1 for release timings.
+config=debug; [ "${KPX_RELEASE:-0}" = 1 ] && config=release
+swift build -c "$config" --product kpx-reconcile >&2
+bin=$PWD/.build/$config/kpx-reconcile
 ns=kpx-demo-$$
 ip netns add "$ns"
 trap 'ip netns delete "$ns" 2>/dev/null || true; echo; echo "cleanup: namespace $ns deleted"' EXIT
