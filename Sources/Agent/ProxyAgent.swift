@@ -113,7 +113,10 @@ public final class ProxyAgent: @unchecked Sendable {
                 try accounting(desired)
                 accountingReady = true
             }
-            let outcome = try engine.reconcile(desired)
+            // Only the chains changed since the last apply are planned while the engine's cached
+            // state is valid; after any re-read the whole ruleset is.
+            let outcome = try engine.reconcile(desired, scope: tracker.unappliedScope)
+            tracker.clearUnappliedChanges()
             let elapsed = ContinuousClock.now - started
             record(reason, outcome: outcome, elapsed: elapsed, recomputed: recomputed.count, desired: desired)
             if outcome.applied { cleanStaleUDPFlows(desired) }

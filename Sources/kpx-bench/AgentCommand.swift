@@ -23,11 +23,13 @@ struct AgentCommand: ParsableCommand {
         _ = try ReconcileEngine(backend: try NetlinkBackend(netns: ns), family: .ipv4).reconcile(tracker.ruleset)
         let engine = ReconcileEngine(backend: try NetlinkBackend(netns: ns), family: .ipv4)
         _ = try engine.reconcile(tracker.ruleset)
+        tracker.clearUnappliedChanges()
         let (_, forward) = generator.changing(cluster, count: 1, kinds: [.endpointReplaced])
         let backward = ChangeSet.reverse(forward, base: cluster)
         for i in 0..<syncs {
             for e in (i % 2 == 0 ? forward : backward) { e.apply(to: &tracker) }
-            _ = try engine.reconcile(tracker.ruleset)
+            _ = try engine.reconcile(tracker.ruleset, scope: tracker.unappliedScope)
+            tracker.clearUnappliedChanges()
         }
         // VmHWM: this process's own high-water mark (ru_maxrss would include the parent's
         // RSS, inherited through vfork+exec); VmRSS: what the agent holds between syncs.

@@ -56,6 +56,7 @@ extension Runner {
         tracker.update(to: w.base.state)
         _ = try ChildProcess.inNamespace(ns, ["nft", "add", "table", "inet", "kpxb-foreign"])
         _ = try engine.reconcile(tracker.ruleset)
+        tracker.clearUnappliedChanges()
         var foreignCount = 0
         for set in w.changes {
             for foreign in [false, true] {
@@ -72,7 +73,9 @@ extension Runner {
                         let t0 = ContinuousClock.now
                         for e in events { e.apply(to: &tracker) }
                         recompute = milliseconds(since: t0)
-                        return try engine.reconcile(tracker.ruleset)
+                        let outcome = try engine.reconcile(tracker.ruleset, scope: tracker.unappliedScope)
+                        tracker.clearUnappliedChanges()
+                        return outcome
                     }
                     s.extra = backend.extras(total: s.wallMs - recompute)
                     s.extra["recomputeMs"] = recompute
@@ -90,6 +93,7 @@ extension Runner {
                 if atTarget {
                     for e in set.backward { e.apply(to: &tracker) }
                     _ = try engine.reconcile(tracker.ruleset)
+                    tracker.clearUnappliedChanges()
                 }
                 let id = foreign ? "ours-incr-foreign-\(set.k)" : "ours-incr-\(set.k)"
                 let title = "ours: incremental apply, \(set.k) service\(set.k == 1 ? "" : "s") changed"

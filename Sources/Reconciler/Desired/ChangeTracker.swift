@@ -13,6 +13,25 @@ public struct ChangeTracker: Sendable {
     /// Chains whose rules may differ after the last update (the recomputed services' own chains,
     /// old and new, plus the shared kube chains they write to); every other chain is unchanged.
     public private(set) var lastChangedChains: [TableName: Set<String>] = [:]
+    /// Every chain changed since `clearUnappliedChanges()`: the scope to plan after the previous
+    /// ruleset was applied (see `ReconcileEngine.reconcile(_:scope:)`).
+    public private(set) var unappliedChanges: [TableName: Set<String>] = [:]
+
+    /// Whether this tracker's ruleset was applied at some point (`clearUnappliedChanges`).
+    private var baselineApplied = false
+
+    /// `unappliedChanges` as chain references; nil until the tracker's ruleset has been applied
+    /// once (a new tracker knows nothing of what the kernel holds, so everything must be planned).
+    public var unappliedScope: Set<ChainRef>? {
+        guard baselineApplied else { return nil }
+        return Set(unappliedChanges.flatMap { table, chains in chains.map { ChainRef(table, $0) } })
+    }
+
+    /// Forgets the accumulated changes (call once the ruleset has been applied).
+    public mutating func clearUnappliedChanges() {
+        unappliedChanges = [:]
+        baselineApplied = true
+    }
 
     private var slicesByService: [ServiceName: Set<String>] = [:]
     private var fragments: [ServiceName: ServiceFragment] = [:]
@@ -108,13 +127,25 @@ public struct ChangeTracker: Sendable {
         }
         lastRecomputed = recompute
         lastChangedChains = changed
+        unappliedChanges.merge(changed) { $0.union($1) }
     }
 
+    /// Records the chains whose rules differ between the old and new fragment: the service's own
+    /// chains that were created, deleted or changed, and the shared chains whose rules from this
+    /// service changed (an endpoint change leaves KUBE-SERVICES out of the scope).
     static func noteChanges(old: ServiceFragment?, new: ServiceFragment?, into changed: inout [TableName: Set<String>]) {
-        for f in [old, new].compactMap({ $0 }) {
-            changed[.nat, default: []].formUnion(f.chains.map(\.name))
-            changed[.nat, default: []].formUnion(f.nat.keys)
-            changed[.filter, default: []].formUnion(f.filter.keys)
+        let oldChains = Dictionary((old?.chains ?? []).map { ($0.name, $0.rules) }, uniquingKeysWith: { a, _ in a })
+        let newChains = Dictionary((new?.chains ?? []).map { ($0.name, $0.rules) }, uniquingKeysWith: { a, _ in a })
+        for name in Set(oldChains.keys).union(newChains.keys) where oldChains[name] != newChains[name] {
+            changed[.nat, default: []].insert(name)
+        }
+        let (oldNat, newNat) = (old?.nat ?? [:], new?.nat ?? [:])
+        for key in Set(oldNat.keys).union(newNat.keys) where oldNat[key] != newNat[key] {
+            changed[.nat, default: []].insert(key)
+        }
+        let (oldFilter, newFilter) = (old?.filter ?? [:], new?.filter ?? [:])
+        for key in Set(oldFilter.keys).union(newFilter.keys) where oldFilter[key] != newFilter[key] {
+            changed[.filter, default: []].insert(key)
         }
     }
 

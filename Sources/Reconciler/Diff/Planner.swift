@@ -7,6 +7,21 @@
 /// 10k-service ruleset plans in time linear in its size.
 public enum Planner {
     public static func plan(observed: ObservedRuleset, desired: Ruleset) -> Plan {
+        plan(observed: observed, desired: desired, scope: nil)
+    }
+
+    /// A plan that looks only at the owned chains in `scope` (built-in chains always): the work is
+    /// proportional to the change, not to the table. Valid only when `observed` is the state after
+    /// applying an earlier desired ruleset and `desired` differs from it only in `scope` (what
+    /// `ChangeTracker.unappliedScope` gives). Stale chains are looked for inside the scope only,
+    /// and references to them from outside it are not searched (the kernel refuses such a
+    /// deletion, and the engine then re-reads and plans everything).
+    public static func plan(observed: ObservedRuleset, desired: Ruleset, scope: Set<ChainRef>?) -> Plan {
+        guard let scope else { return fullPlan(observed: observed, desired: desired) }
+        return fullPlan(observed: observed.restricted(to: scope), desired: desired.restricted(to: scope))
+    }
+
+    private static func fullPlan(observed: ObservedRuleset, desired: Ruleset) -> Plan {
         var plan = Plan(family: desired.family, generation: observed.generation)
         var creations: [PlanOperation] = []
         var changes: [PlanOperation] = []
@@ -27,6 +42,7 @@ public enum Planner {
                     fills += chain.rules.map { .insertRule(table: table.name, chain: chain.name, rule: $0, placement: .append) }
                     continue
                 }
+                if current.rules == chain.rules { continue }
                 let diff = ChainDiff(table: table.name, chain: chain.name, observed: current.rules,
                                      handles: observed.handles(table.name, chain.name), desired: chain.rules)
                 if isBuiltin { changes += diff.builtin() }
@@ -81,4 +97,23 @@ public enum Planner {
 
 extension Array {
     subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
+
+extension Ruleset {
+    /// Only built-in chains and the chains in `scope` (one pass over each table).
+    func restricted(to scope: Set<ChainRef>) -> Ruleset {
+        var copy = self
+        for index in copy.tables.indices {
+            let table = copy.tables[index].name
+            copy.tables[index].chains = copy.tables[index].chains.filter { $0.isBuiltin || scope.contains(ChainRef(table, $0.name)) }
+        }
+        return copy
+    }
+}
+
+extension ObservedRuleset {
+    /// Only built-in chains and the chains in `scope`, with their handles.
+    func restricted(to scope: Set<ChainRef>) -> ObservedRuleset {
+        ObservedRuleset(ruleset: ruleset.restricted(to: scope), handles: handles, generation: generation)
+    }
 }

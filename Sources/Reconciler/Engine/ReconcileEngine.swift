@@ -51,11 +51,16 @@ public final class ReconcileEngine {
     public func invalidate() { cache = nil }
 
     /// Brings the live state to `desired` (or only plans, for a dry run).
-    public func reconcile(_ desired: Ruleset, dryRun: Bool = false) throws(ReconcileError) -> ReconcileOutcome {
+    ///
+    /// `scope` names the chains that may differ from the desired ruleset this engine last applied
+    /// (`ChangeTracker.unappliedScope`); it is used only while the cached state is valid, so the
+    /// plan costs what the change costs. After a re-read the whole ruleset is planned.
+    public func reconcile(_ desired: Ruleset, dryRun: Bool = false,
+                          scope: Set<ChainRef>? = nil) throws(ReconcileError) -> ReconcileOutcome {
         var retries = 0
         while true {
             let (observed, reread) = try current()
-            let plan = Planner.plan(observed: observed, desired: desired)
+            let plan = Planner.plan(observed: observed, desired: desired, scope: reread ? nil : scope)
             if dryRun || plan.isEmpty {
                 if !dryRun { cache = observed }
                 return ReconcileOutcome(plan: plan, observed: observed, reread: reread, retries: retries, applied: false)
@@ -101,7 +106,7 @@ public final class ReconcileEngine {
     private func refreshed(_ observed: ObservedRuleset, after plan: Plan) throws(ReconcileError) -> ObservedRuleset? {
         do {
             guard let planned = observed.generation, try backend.generation() == planned &+ 1 else { return nil }
-            guard var next = try? PlanSimulator.apply(plan, to: observed) else { return nil }
+            guard var next = try? PlanSimulator.apply(plan, to: observed, provisional: true) else { return nil }
             var touched: [ChainRef] = [], seen: Set<ChainRef> = []
             for operation in plan.operations where !operation.location.chain.isEmpty {
                 let ref = ChainRef(operation.location.table, operation.location.chain)

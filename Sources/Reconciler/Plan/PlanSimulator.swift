@@ -11,14 +11,19 @@ public enum PlanSimulator {
     /// The observed ruleset after the plan; new rules get fresh handles. Throws without
     /// partial effect when an operation would be refused. Linear in the plan and the ruleset:
     /// chains are found by name in O(1), and chain order is restored once at the end.
-    public static func apply(_ plan: Plan, to observed: ObservedRuleset) throws(PlanApplyError) -> ObservedRuleset {
+    ///
+    /// `provisional`: the caller re-reads every chain the plan touches (their real handles come
+    /// from the kernel), so new rules get placeholder handles and the whole-ruleset jump check is
+    /// skipped; the cost is then that of the plan, not of the ruleset.
+    public static func apply(_ plan: Plan, to observed: ObservedRuleset,
+                             provisional: Bool = false) throws(PlanApplyError) -> ObservedRuleset {
         var work = Workspace(state: observed)
-        var nextHandle = (observed.handles.values.flatMap { $0.values.flatMap { $0 } }.max() ?? 0) + 1
+        var nextHandle = provisional ? 1 << 62 : (observed.handles.values.lazy.flatMap { $0.values.lazy.flatMap { $0 } }.max() ?? 0) + 1
         for operation in plan.operations {
             try apply(operation, to: &work, nextHandle: &nextHandle)
         }
         let state = work.finish()
-        try checkJumps(state)
+        if !provisional { try checkJumps(state) }
         return state
     }
 
@@ -57,7 +62,8 @@ public enum PlanSimulator {
         var state: ObservedRuleset
         private var positions: [TableName: [String: Int]] = [:]
         private var deleted: [TableName: Set<Int>] = [:]
-        private var grown: Set<TableName> = []
+        /// How many chains were appended to each table.
+        private var grown: [TableName: Int] = [:]
 
         init(state: ObservedRuleset) { self.state = state }
 
@@ -78,7 +84,7 @@ public enum PlanSimulator {
             _ = self.chain(t, chain.name)
             state.ruleset.tables[t].chains.append(chain)
             positions[table]![chain.name] = state.ruleset.tables[t].chains.count - 1
-            grown.insert(table)
+            grown[table, default: 0] += 1
         }
 
         mutating func remove(_ c: Int, from t: Int) {
@@ -94,7 +100,7 @@ public enum PlanSimulator {
                     state.ruleset.tables[t].chains = state.ruleset.tables[t].chains.enumerated()
                         .filter { !gone.contains($0.offset) }.map(\.element)
                 }
-                if grown.contains(name) { state.ruleset.tables[t] = state.ruleset.tables[t].canonicallyOrdered() }
+                if let count = grown[name] { state.ruleset.tables[t].placeAppendedChains(count) }
             }
             return state
         }
@@ -146,6 +152,34 @@ public enum PlanSimulator {
                     }
                 }
             }
+        }
+    }
+}
+
+extension Table {
+    /// Moves the last `count` chains (just appended) to their iptables-save positions: binary
+    /// insertion among the user chains when the rest is already in order, a full sort otherwise.
+    mutating func placeAppendedChains(_ count: Int) {
+        let builtins = name.builtinChains
+        let split = chains.count - count
+        let head = chains[..<split]
+        let firstUser = head.firstIndex { !builtins.contains($0.name) } ?? split
+        let ordered = count <= 64 && head[firstUser...].allSatisfy { !builtins.contains($0.name) }
+            && chains[split...].allSatisfy { !builtins.contains($0.name) }
+        guard ordered else {
+            self = canonicallyOrdered()
+            return
+        }
+        let added = Array(chains[split...])
+        chains.removeLast(count)
+        for chain in added {
+            var low = firstUser, high = chains.count
+            let key = Array(chain.name.utf8)
+            while low < high {
+                let mid = (low + high) / 2
+                if Array(chains[mid].name.utf8).lexicographicallyPrecedes(key) { low = mid + 1 } else { high = mid }
+            }
+            chains.insert(chain, at: low)
         }
     }
 }
