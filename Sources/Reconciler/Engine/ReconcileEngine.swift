@@ -76,7 +76,9 @@ public final class ReconcileEngine {
                 cache = nil
                 throw .backend(error)
             }
-            cache = keepsState ? try refreshed(observed, after: plan) : nil
+            // A plan that touches most of the table (a cold apply) is cheaper to re-read whole
+            // at the next sync than chain by chain now.
+            cache = keepsState && touchedChains(plan) <= refreshLimit ? try refreshed(observed, after: plan) : nil
             return ReconcileOutcome(plan: plan, observed: observed, reread: reread, retries: retries, applied: true)
         }
     }
@@ -103,6 +105,13 @@ public final class ReconcileEngine {
 
     /// The state after our commit: the observed state with the touched chains re-read (their new
     /// rules' handles are the kernel's). Nil when someone else wrote too (next time re-reads all).
+    /// Chains beyond which the post-commit re-read is skipped (the cache is dropped instead).
+    public var refreshLimit = 2000
+
+    private func touchedChains(_ plan: Plan) -> Int {
+        Set(plan.operations.lazy.map { "\($0.location.table.rawValue)/\($0.location.chain)" }).count
+    }
+
     private func refreshed(_ observed: ObservedRuleset, after plan: Plan) throws(ReconcileError) -> ObservedRuleset? {
         do {
             guard let planned = observed.generation, try backend.generation() == planned &+ 1 else { return nil }

@@ -58,6 +58,7 @@ import Testing
         let desired = RandomRulesets.desired(services: 2000, using: &random)
         let backend = InMemoryBackend(Ruleset(family: .ipv4))
         let engine = ReconcileEngine(backend: backend, family: .ipv4)
+        engine.refreshLimit = .max
         let outcome = try engine.reconcile(desired)
         #expect(outcome.applied)
         let fresh = try backend.observe(family: .ipv4, tables: [.filter, .nat])
