@@ -20,7 +20,7 @@ GROUPS = [
 
 def summary(by_id, titles):
     sizes = sorted({r["n"] for rows in by_id.values() for r in rows})
-    lines = ["| scenario (median wall / CPU) | " + " | ".join(f"{n // 1000}k" for n in sizes) + " |",
+    lines = ["| scenario (median wall / CPU) | " + " | ".join(f"{n // 1000}k" if n % 1000 == 0 else str(n) for n in sizes) + " |",
              "|---|" + "---:|" * len(sizes)]
     order = [sid for _, ids in GROUPS for sid in ids] + ["agent-rss"]
     for sid in order:

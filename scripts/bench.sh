@@ -22,8 +22,9 @@ while [ $# -gt 0 ]; do
 done
 # GNU time gives iptables-restore's own peak RSS (optional).
 [ -x /usr/bin/time ] || { apt-get install -y -qq time >/dev/null 2>&1 || true; }
-swift build -c release --product kpx-bench >&2
-./.build/release/kpx-bench run --sizes "$sizes" --output "$out" ${args[@]+"${args[@]}"}
+scratch=${SCRATCH_PATH:-.build}   # e.g. SCRATCH_PATH=.build-bench for a second build folder
+swift build -c release --scratch-path "$scratch" --product kpx-bench >&2
+"$scratch/release/kpx-bench" run --sizes "$sizes" --output "$out" ${args[@]+"${args[@]}"}
 dir=$out
 if python3 -c 'import matplotlib' 2>/dev/null || pip install --quiet matplotlib >/dev/null 2>&1; then
   python3 scripts/bench-plot.py "$dir/bench.png" "$dir/results.json" > "$dir/summary.md" && echo "plot: $dir/bench.png"

@@ -33,8 +33,15 @@ extension Runner {
         let ns = kept!
         defer { namespaces.remove(ns) }
 
-        // Restart: a new engine against a table in sync: read + plan, nothing written.
-        samples = try repeating(config.reps) { _ in
+        if wants("ours-restart") { try restart(ns) }
+        try incremental(ns)
+        try floor(ns)
+        try dumps(ns)
+    }
+
+    /// Restart: a new engine against a table in sync: read + plan, nothing written.
+    func restart(_ ns: String) throws {
+        let samples = try repeating(config.reps) { _ in
             var backend: TimedBackend?
             var (outcome, s) = try measure {
                 let desired = DesiredState.compute(w.base.state, settings: w.settings)
@@ -48,8 +55,14 @@ extension Runner {
         try verify(ns, w.desired, "restart")
         record(ScenarioResult(id: "ours-restart", title: "ours: restart, table in sync (read + plan, zero writes)",
                               n: w.n, samples: samples, verified: true))
+    }
 
-        // A running agent: change tracker and engine with cached state.
+    static func incrementalID(_ k: Int, foreign: Bool) -> String { foreign ? "ours-incr-foreign-\(k)" : "ours-incr-\(k)" }
+
+    /// A running agent: change tracker and engine with cached state, fed each sync's events.
+    func incremental(_ ns: String) throws {
+        let ids = w.changes.flatMap { set in [false, true].map { Runner.incrementalID(set.k, foreign: $0) } }
+        guard ids.contains(where: wants) else { return }
         let backend = try TimedBackend(netns: ns)
         let engine = ReconcileEngine(backend: backend, family: .ipv4)
         var tracker = ChangeTracker(settings: w.settings)
@@ -59,7 +72,7 @@ extension Runner {
         tracker.clearUnappliedChanges()
         var foreignCount = 0
         for set in w.changes {
-            for foreign in [false, true] {
+            for foreign in [false, true] where wants(Runner.incrementalID(set.k, foreign: foreign)) {
                 var atTarget = false
                 let samples = try repeating(config.reps) { _ in
                     if foreign {
@@ -95,20 +108,18 @@ extension Runner {
                     _ = try engine.reconcile(tracker.ruleset)
                     tracker.clearUnappliedChanges()
                 }
-                let id = foreign ? "ours-incr-foreign-\(set.k)" : "ours-incr-\(set.k)"
+                let id = Runner.incrementalID(set.k, foreign: foreign)
                 let title = "ours: incremental apply, \(set.k) service\(set.k == 1 ? "" : "s") changed"
                     + (foreign ? ", after a foreign write (re-read)" : " (cached state)")
                 record(ScenarioResult(id: id, title: title, n: w.n, samples: samples, verified: true))
             }
         }
-        try floor(ns)
-        try dumps(ns)
     }
 
     /// The raw-netlink floor: the same plan, encoded and committed directly; only the commit timed.
     func floor(_ ns: String) throws {
         let backend = try TimedBackend(netns: ns)
-        for set in w.changes {
+        for set in w.changes where wants("floor-\(set.k)") {
             var atTarget = false
             let samples = try repeating(config.reps) { _ in
                 let target = atTarget ? w.desired : set.desiredTarget
@@ -135,6 +146,7 @@ extension Runner {
 
     /// Reading the live tables: ours (netlink dump + decode to the AST) vs iptables-save.
     func dumps(_ ns: String) throws {
+        guard wants("ours-dump") || wants("iptables-save") else { return }
         var samples = try repeating(config.reps) { _ in
             let exchange = CountingExchange(try NetlinkSocket(netns: ns))
             let client = NftClient(exchange: exchange)
