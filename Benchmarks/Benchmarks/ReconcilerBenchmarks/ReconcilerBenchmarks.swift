@@ -12,7 +12,8 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(3),
         maxIterations: 50)
 
-    for n in [1_000, 10_000] {
+    // Desired state and incremental recompute also at 20k (issue 4); the rest at 1k and 10k.
+    for n in [1_000, 10_000, 20_000] {
         let fixture = Fixture(n: n)
 
         Benchmark("DesiredState.compute \(n)") { benchmark in
@@ -31,6 +32,8 @@ let benchmarks: @Sendable () -> Void = {
                 blackHole(tracker.ruleset)
             }
         }
+
+        guard n <= 10_000 else { continue }
 
         Benchmark("Planner.plan one endpoint replaced \(n)") { benchmark in
             for _ in benchmark.scaledIterations {
