@@ -11,10 +11,11 @@ enum KubeStyleRuleset {
         return String((0..<16).map { i in alphabet[Int((h >> (UInt64(i) * 4 % 60)) & 31)] })
     }
 
-    static func nat(services n: Int) -> String {
-        var decl = [":PREROUTING ACCEPT [0:0]", ":INPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", ":POSTROUTING ACCEPT [0:0]",
-                    ":KUBE-MARK-MASQ - [0:0]", ":KUBE-NODEPORTS - [0:0]", ":KUBE-POSTROUTING - [0:0]", ":KUBE-SERVICES - [0:0]"]
-        var rules = [
+    /// The fixed nat chains and rules every generated ruleset starts with.
+    static let preamble: (chains: [String], rules: [String]) = (
+        [":PREROUTING ACCEPT [0:0]", ":INPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", ":POSTROUTING ACCEPT [0:0]",
+         ":KUBE-MARK-MASQ - [0:0]", ":KUBE-NODEPORTS - [0:0]", ":KUBE-POSTROUTING - [0:0]", ":KUBE-SERVICES - [0:0]"],
+        [
             "-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
             "-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
             "-A POSTROUTING -m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING",
@@ -22,7 +23,10 @@ enum KubeStyleRuleset {
             "-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN",
             "-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000",
             "-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE --random-fully",
-        ]
+        ])
+
+    static func nat(services n: Int) -> String {
+        var (decl, rules) = preamble
         for s in 0..<n {
             let spn = "ns\(s % 50)/svc\(s):p80"
             let svc = "KUBE-SVC-" + hash(spn + "tcp")
@@ -61,17 +65,7 @@ extension KubeStyleRuleset {
     /// The nat ruleset of `scripts/bench-netlink.sh` (same text for the same N): N services with
     /// a cluster IP and 2 endpoints each, kube-proxy's real chain names (sha256/base32).
     static func benchNat(services n: Int) -> String {
-        var decl = [":PREROUTING ACCEPT [0:0]", ":INPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", ":POSTROUTING ACCEPT [0:0]",
-                    ":KUBE-MARK-MASQ - [0:0]", ":KUBE-NODEPORTS - [0:0]", ":KUBE-POSTROUTING - [0:0]", ":KUBE-SERVICES - [0:0]"]
-        var rules = [
-            "-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
-            "-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
-            "-A POSTROUTING -m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING",
-            "-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000",
-            "-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN",
-            "-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000",
-            "-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE --random-fully",
-        ]
+        var (decl, rules) = preamble
         for s in 0..<n {
             let spn = "ns\(s % 50)/svc\(s):p80", svc = "KUBE-SVC-" + KubeChains.hash16(spn + "tcp")
             let cip = "172.30.\(s / 250).\(s % 250 + 1)"
