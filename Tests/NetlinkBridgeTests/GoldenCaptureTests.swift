@@ -2,10 +2,10 @@ import Foundation
 import Testing
 @testable import NetlinkBridge
 
-/// Regenerates the golden fixtures: loads each Tests/Fixtures/netlink/inputs/* file with the real
-/// iptables-nft in a fresh namespace and records what the kernel holds. Run with
-/// KPX_NETNS_TESTS=1 KPX_CAPTURE_GOLDEN=1 (root). Never runs otherwise.
-@Suite(.enabled(if: TestNetns.enabled && ProcessInfo.processInfo.environment["KPX_CAPTURE_GOLDEN"] == "1"))
+/// Loads each Tests/Fixtures/netlink/inputs/* file with the real iptables-nft in a fresh namespace
+/// and records what the kernel holds: checks that today's iptables-nft still writes exactly the
+/// committed golden bytes (comment lines aside), or, with KPX_CAPTURE_GOLDEN=1, rewrites them.
+@Suite(.enabled(if: TestNetns.enabled, "namespace tests run with KPX_NETNS_TESTS=1"))
 struct GoldenCaptureTests {
     static let nfacctObjects = ["localhost_nps_accepted_pkts", "ct_state_invalid_dropped_pkts"]
 
@@ -17,7 +17,13 @@ struct GoldenCaptureTests {
             let golden = try capture(input: text, inputName: file, family: v6 ? .ipv6 : .ipv4)
             let out = GoldenFile.directory.appendingPathComponent(
                 (file as NSString).deletingPathExtension + ".golden")
-            try golden.write(to: out, atomically: true, encoding: .utf8)
+            if ProcessInfo.processInfo.environment["KPX_CAPTURE_GOLDEN"] == "1" {
+                try golden.write(to: out, atomically: true, encoding: .utf8)
+            } else {
+                func body(_ text: String) -> [Substring] { text.split(separator: "\n").filter { !$0.hasPrefix("#") } }
+                let committed = try String(contentsOf: out, encoding: .utf8)
+                #expect(body(golden) == body(committed), "\(file): iptables-nft no longer writes the golden bytes")
+            }
         }
     }
 
