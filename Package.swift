@@ -65,14 +65,16 @@ let package = Package(
                 "Reconciler", "NetlinkBridge", "ClusterSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Process and network-namespace helpers shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler"]),
-        .testTarget(name: "NetlinkBridgeTests", dependencies: ["NetlinkBridge", "Reconciler"]),
-        .testTarget(name: "ClusterSourceTests", dependencies: ["ClusterSource", "Reconciler"]),
+        .testTarget(name: "NetlinkBridgeTests", dependencies: ["NetlinkBridge", "Reconciler", "TestSupport"]),
+        .testTarget(name: "ClusterSourceTests", dependencies: ["ClusterSource", "Reconciler", "TestSupport"]),
         // Runs the built binary and iptables oracles inside throwaway network namespaces.
-        .testTarget(name: "IntegrationTests", dependencies: ["Reconciler", "NetlinkBridge", "ClusterSource"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Reconciler", "NetlinkBridge", "ClusterSource", "TestSupport"]),
         // The agent against a local fake API server, programming throwaway network namespaces.
         .testTarget(name: "AgentTests", dependencies: [
-            "Agent", "KubeClient", "Reconciler", "NetlinkBridge", "ClusterSource",
+            "Agent", "KubeClient", "Reconciler", "NetlinkBridge", "ClusterSource", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

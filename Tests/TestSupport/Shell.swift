@@ -1,17 +1,38 @@
 import Foundation
 
 /// The result of running a program.
-struct CommandResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+public struct CommandResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+
+    public init(status: Int32, stdout: String, stderr: String) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+    }
 }
 
-/// Runs programs for tests (oracles such as iptables-save, and the built CLI).
-enum Shell {
+/// A program that exited non-zero.
+public struct ShellError: Error, CustomStringConvertible {
+    public var command: String
+    public var status: Int32
+    public var stderr: String
+    public var description: String { "`\(command)` exited \(status): \(stderr)" }
+
+    public init(command: String, status: Int32, stderr: String) {
+        self.command = command
+        self.status = status
+        self.stderr = stderr
+    }
+}
+
+/// Runs programs for tests (oracles such as iptables-save, and the built CLI). The one place
+/// test code starts processes.
+public enum Shell {
     /// Runs `argv` with optional standard input and returns its status and output.
     @discardableResult
-    static func run(_ argv: [String], stdin: String? = nil) throws -> CommandResult {
+    public static func run(_ argv: [String], stdin: String? = nil) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = argv
@@ -25,7 +46,7 @@ enum Shell {
             try? input.fileHandleForWriting.close()
         }
         writer.start()
-        let errData = ErrorCollector(err.fileHandleForReading)
+        let errData = PipeReader(err.fileHandleForReading)
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return CommandResult(status: process.terminationStatus,
@@ -35,7 +56,7 @@ enum Shell {
 
     /// Runs `argv` and fails with its stderr unless it exits 0.
     @discardableResult
-    static func check(_ argv: [String], stdin: String? = nil) throws -> String {
+    public static func check(_ argv: [String], stdin: String? = nil) throws -> String {
         let result = try run(argv, stdin: stdin)
         guard result.status == 0 else {
             throw ShellError(command: argv.joined(separator: " "), status: result.status, stderr: result.stderr)
@@ -45,26 +66,19 @@ enum Shell {
 }
 
 /// Reads a pipe to its end on a background thread.
-final class ErrorCollector: @unchecked Sendable {
+public final class PipeReader: @unchecked Sendable {
     private var data = Data()
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ handle: FileHandle) {
+    public init(_ handle: FileHandle) {
         Thread {
             self.data = handle.readDataToEndOfFile()
             self.done.signal()
         }.start()
     }
 
-    func wait() -> Data {
+    public func wait() -> Data {
         done.wait()
         return data
     }
-}
-
-struct ShellError: Error, CustomStringConvertible {
-    var command: String
-    var status: Int32
-    var stderr: String
-    var description: String { "`\(command)` exited \(status): \(stderr)" }
 }

@@ -1,20 +1,19 @@
 import Foundation
-import Testing
 
 /// Whether network-namespace tests run: always, unless KPX_NETNS_TESTS=0. CI sets it to 1,
 /// and then a missing capability is a failure, not a skip.
-enum NetnsTests {
-    static let enabled = ProcessInfo.processInfo.environment["KPX_NETNS_TESTS"] != "0"
+public enum NetnsTests {
+    public static let enabled = ProcessInfo.processInfo.environment["KPX_NETNS_TESTS"] != "0"
 }
 
-/// A throwaway network namespace (`ip netns add`), deleted when released. Tests use one per
-/// test so that nothing touches the machine's own firewall.
-final class NetworkNamespace: @unchecked Sendable {
-    let name: String
+/// A throwaway network namespace (`ip netns add PREFIX-PID-N`), deleted when released. Tests use
+/// one per test so that nothing touches the machine's own firewall.
+public final class NetworkNamespace: @unchecked Sendable {
+    public let name: String
     nonisolated(unsafe) private static var counter = 0
     private static let lock = NSLock()
 
-    init(prefix: String = "kpx-it") throws {
+    public init(prefix: String = "kpx-it") throws {
         let serial = NetworkNamespace.lock.withLock { () -> Int in
             NetworkNamespace.counter += 1
             return NetworkNamespace.counter
@@ -23,24 +22,31 @@ final class NetworkNamespace: @unchecked Sendable {
         try Shell.check(["ip", "netns", "add", name])
     }
 
+    /// Deletes the namespace; retried because concurrent `ip netns add/delete` can race on the
+    /// shared /var/run/netns mount.
     deinit {
-        _ = try? Shell.run(["ip", "netns", "delete", name])
+        for attempt in 0..<10 {
+            if let result = try? Shell.run(["ip", "netns", "delete", name]), result.status == 0 { return }
+            if !FileManager.default.fileExists(atPath: "/var/run/netns/\(name)") { return }
+            usleep(useconds_t(20_000 * (attempt + 1)))
+        }
+        print("warning: could not delete netns \(name)")
     }
 
     /// Runs a program inside the namespace.
     @discardableResult
-    func run(_ argv: [String], stdin: String? = nil) throws -> CommandResult {
+    public func run(_ argv: [String], stdin: String? = nil) throws -> CommandResult {
         try Shell.run(["ip", "netns", "exec", name] + argv, stdin: stdin)
     }
 
     /// Runs a program inside the namespace and fails unless it exits 0.
     @discardableResult
-    func check(_ argv: [String], stdin: String? = nil) throws -> String {
+    public func check(_ argv: [String], stdin: String? = nil) throws -> String {
         try Shell.check(["ip", "netns", "exec", name] + argv, stdin: stdin)
     }
 
     /// `iptables-save` (or ip6tables-save) output without `#` lines, counters zeroed.
-    func save(_ family: String = "ipv4", table: String? = nil) throws -> String {
+    public func save(_ family: String = "ipv4", table: String? = nil) throws -> String {
         let tool = family == "ipv6" ? "ip6tables-save" : "iptables-save"
         let text = try check([tool] + (table.map { ["-t", $0] } ?? []))
         return OracleText.normalize(text)
@@ -48,8 +54,8 @@ final class NetworkNamespace: @unchecked Sendable {
 }
 
 /// Normalises iptables text for comparison: no `#` lines, counters zeroed.
-enum OracleText {
-    static func normalize(_ text: String) -> String {
+public enum OracleText {
+    public static func normalize(_ text: String) -> String {
         text.split(separator: "\n").filter { !$0.hasPrefix("#") }
             .map { line -> String in
                 guard line.hasPrefix(":"), let open = line.lastIndex(of: "[") else { return String(line) }
