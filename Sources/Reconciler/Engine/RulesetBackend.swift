@@ -10,6 +10,18 @@ public protocol RulesetBackend: AnyObject {
     /// Commits the plan as one atomic transaction guarded by `plan.generation`.
     /// Throws `BackendError.generationChanged` when someone else wrote in between.
     func commit(_ plan: Plan) throws
+    /// Commits like `commit(_:)` and returns the kernel handles of the rules the plan inserted,
+    /// keyed by the index of their `.insertRule` operation in `plan.operations`. A rule missing
+    /// from the result has an unknown handle (the caller re-reads its chain).
+    func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64]
+}
+
+extension RulesetBackend {
+    /// Default: commit and learn nothing (every inserted rule's chain is re-read).
+    public func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] {
+        try commit(plan)
+        return [:]
+    }
 }
 
 /// A chain in a table.
