@@ -115,7 +115,7 @@ public final class ProxyAgent: @unchecked Sendable {
             }
             // Only the chains changed since the last apply are planned while the engine's cached
             // state is valid; after any re-read the whole ruleset is.
-            let outcome = try engine.reconcile(desired, scope: tracker.unappliedScope)
+            let outcome = try engine.reconcile(desired, change: tracker.unappliedChange)
             tracker.clearUnappliedChanges()
             let elapsed = ContinuousClock.now - started
             record(reason, outcome: outcome, elapsed: elapsed, recomputed: recomputed.count, desired: desired)

@@ -28,7 +28,7 @@ struct AgentCommand: ParsableCommand {
         let backward = ChangeSet.reverse(forward, base: cluster)
         for i in 0..<syncs {
             for e in (i % 2 == 0 ? forward : backward) { e.apply(to: &tracker) }
-            _ = try engine.reconcile(tracker.ruleset, scope: tracker.unappliedScope)
+            _ = try engine.reconcile(tracker.ruleset, change: tracker.unappliedChange)
             tracker.clearUnappliedChanges()
         }
         // VmHWM: this process's own high-water mark (ru_maxrss would include the parent's

@@ -86,7 +86,7 @@ extension Runner {
                         let t0 = ContinuousClock.now
                         for e in events { e.apply(to: &tracker) }
                         recompute = milliseconds(since: t0)
-                        let outcome = try engine.reconcile(tracker.ruleset, scope: tracker.unappliedScope)
+                        let outcome = try engine.reconcile(tracker.ruleset, change: tracker.unappliedChange)
                         tracker.clearUnappliedChanges()
                         return outcome
                     }

@@ -52,7 +52,8 @@ struct ReconcileCommand: ParsableCommand {
     /// longer use (kube-proxy does the same). The rules are already applied, so a failure here is
     /// a warning, not an error.
     private func clearUDPFlows(toEndpointsRemovedBy outcome: ReconcileOutcome, desired: Ruleset, backend: NetlinkBackend) {
-        let stale = StaleUDPEndpoints.between(live: outcome.observed.ruleset, desired: desired)
+        guard let live = outcome.observed else { return }
+        let stale = StaleUDPEndpoints.between(live: live.ruleset, desired: desired)
         guard !stale.isEmpty else { return }
         do {
             let count = try backend.deleteUDPFlows(to: stale, family: desired.family)
@@ -73,7 +74,7 @@ struct ReconcileCommand: ParsableCommand {
         }
         let renderer = PlanRenderer(color: color.enabled)
         if dryRun {
-            print(renderer.render(outcome.plan, observed: outcome.observed), terminator: "")
+            print(renderer.render(outcome.plan, observed: outcome.observed ?? ObservedRuleset(ruleset: Ruleset(family: outcome.plan.family))), terminator: "")
             return
         }
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000

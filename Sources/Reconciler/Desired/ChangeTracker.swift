@@ -30,8 +30,24 @@ public struct ChangeTracker: Sendable {
     /// Forgets the accumulated changes (call once the ruleset has been applied).
     public mutating func clearUnappliedChanges() {
         unappliedChanges = [:]
+        appliedFragments = [:]
+        wholeChainsSinceApply = false
         baselineApplied = true
     }
+
+    /// The fragments, as last applied, of the services recomputed since (nil: had none).
+    private(set) var appliedFragments: [ServiceName: ServiceFragment?] = [:]
+    /// Whether every service was recomputed since the last apply (large-cluster mode flipped):
+    /// the free-order chains are then reported whole rather than as deltas.
+    private(set) var wholeChainsSinceApply = false
+    /// The service that owns each per-service chain.
+    private var owners: [String: ServiceName] = [:]
+
+    /// The service that owns per-service chain `name`.
+    func chainOwner(_ name: String) -> ServiceName? { owners[name] }
+
+    /// The current fragment of service `name`.
+    func fragment(_ name: ServiceName) -> ServiceFragment? { fragments[name] }
 
     private var slicesByService: [ServiceName: Set<String>] = [:]
     private var fragments: [ServiceName: ServiceFragment] = [:]
@@ -113,10 +129,14 @@ public struct ChangeTracker: Sendable {
             for name in recompute where ports[name] == nil { ports[name] = servicePorts(name) }
         }
         var changed: [TableName: Set<String>] = [:]
+        if flip { wholeChainsSinceApply = true }
         for name in recompute {
             let list = ports[name] ?? []
             let new = list.isEmpty ? nil : DesiredState.fragment(list, ctx: context)
             Self.noteChanges(old: fragments[name], new: new, into: &changed)
+            if baselineApplied, !appliedFragments.keys.contains(name) { appliedFragments[name] = .some(fragments[name]) }
+            for chain in fragments[name]?.chains ?? [] where owners[chain.name] == name { owners[chain.name] = nil }
+            for chain in new?.chains ?? [] { owners[chain.name] = name }
             endpointTotal += (new?.endpointCount ?? 0) - (fragments[name]?.endpointCount ?? 0)
             fragments[name] = new
             if !flip { layout.set(name, new, in: &ruleset) }

@@ -38,6 +38,19 @@ public final class InMemoryBackend: RulesetBackend {
         return out
     }
 
+    /// Commits and reports the handles the inserted rules got (as the kernel's echo does).
+    public func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] {
+        var next = (state.handles.values.lazy.flatMap { $0.values.lazy.flatMap { $0 } }.max() ?? 0) + 1
+        try commit(plan)
+        var learned: [Int: UInt64] = [:]
+        for (i, operation) in plan.operations.enumerated() {
+            guard case .insertRule = operation else { continue }
+            learned[i] = next
+            next += 1
+        }
+        return learned
+    }
+
     public func commit(_ plan: Plan) throws {
         beforeCommit?(self)
         guard plan.generation == state.generation else { throw BackendError.generationChanged(planned: plan.generation) }

@@ -2,14 +2,18 @@
 public struct ReconcileOutcome: Sendable {
     /// The plan that was applied (or, for a dry run, would be).
     public var plan: Plan
-    /// The state the plan was computed against.
-    public var observed: ObservedRuleset
+    /// The state the plan was computed against, when it was read for this reconcile (nil when
+    /// the engine's cached view was used: materializing it would cost a pass over the table).
+    public var observed: ObservedRuleset?
     /// Whether the live state was re-read (false: the cached state of our last apply was used).
     public var reread: Bool
-    /// How many times the plan was recomputed after a concurrent change (ERESTART).
+    /// How many times the plan was recomputed after a concurrent change (ERESTART) or a refusal
+    /// of a plan made from the cached view.
     public var retries: Int
     /// Whether the plan was committed.
     public var applied: Bool
+    /// Whether the plan looked only at the chains of a change (`DesiredChange`).
+    public var scoped: Bool = false
 }
 
 /// Why reconciling failed; nothing was applied.
@@ -28,18 +32,23 @@ public enum ReconcileError: Error, CustomStringConvertible {
     }
 }
 
-/// Reads, plans and applies. After a successful apply it keeps the resulting state, so the next
-/// reconcile in the same process skips the full re-read while the generation is still ours.
+/// Reads, plans and applies. After a successful apply it keeps the resulting state as a
+/// `LiveIndex`, so the next reconcile in the same process skips the re-read while the
+/// generation is still ours, and a change-scoped reconcile touches only the changed chains.
 public final class ReconcileEngine {
     public let backend: RulesetBackend
     public let family: IPFamily
     public let tables: [TableName]
     /// Attempts before giving up on repeated concurrent changes.
     public var maxAttempts = 4
-    /// Whether to keep the state after an apply for the next reconcile (re-reading the touched
-    /// chains for their new handles). A one-shot caller (the CLI) turns it off and saves that read.
+    /// Whether to keep the state after an apply for the next reconcile. A one-shot caller (the
+    /// CLI) turns it off.
     public var keepsState = true
-    private(set) public var cache: ObservedRuleset?
+    /// Chains beyond which the state is not kept after an apply (a cold apply: the next sync
+    /// re-reads the table instead of following that many chains).
+    public var refreshLimit = 2000
+    /// The live view after our last apply (nil: the next reconcile reads the tables).
+    private(set) public var index: LiveIndex?
 
     public init(backend: RulesetBackend, family: IPFamily, tables: [TableName] = [.filter, .nat]) {
         self.backend = backend
@@ -47,103 +56,130 @@ public final class ReconcileEngine {
         self.tables = tables
     }
 
+    /// The cached state as an observed ruleset (a pass over the table; for tests and output).
+    public var cache: ObservedRuleset? { index?.observed }
+
     /// Forgets the cached state (the next reconcile re-reads everything).
-    public func invalidate() { cache = nil }
+    public func invalidate() { index = nil }
 
     /// Brings the live state to `desired` (or only plans, for a dry run).
     ///
     /// `scope` names the chains that may differ from the desired ruleset this engine last applied
-    /// (`ChangeTracker.unappliedScope`); it is used only while the cached state is valid, so the
-    /// plan costs what the change costs. After a re-read the whole ruleset is planned.
+    /// (`ChangeTracker.unappliedScope`); it is used only while the cached state is valid. Building
+    /// the change from a whole ruleset is linear in it: agents pass `change:` instead.
     public func reconcile(_ desired: Ruleset, dryRun: Bool = false,
                           scope: Set<ChainRef>? = nil) throws(ReconcileError) -> ReconcileOutcome {
+        try reconcile(desired, change: index != nil ? scope.map { DesiredChange(desired: desired, scope: $0) } : nil, dryRun: dryRun)
+    }
+
+    /// Brings the live state to `desired`; while the cached view is valid and `change` is given
+    /// (`ChangeTracker.unappliedChange`), the plan looks only at the chains it names.
+    public func reconcile(_ desired: Ruleset, change: DesiredChange?, dryRun: Bool = false) throws(ReconcileError) -> ReconcileOutcome {
         var retries = 0
+        var change = change
         while true {
-            let (observed, reread) = try current()
-            let plan = Planner.plan(observed: observed, desired: desired, scope: reread ? nil : scope)
-            if dryRun || plan.isEmpty {
-                if !dryRun { cache = observed }
-                return ReconcileOutcome(plan: plan, observed: observed, reread: reread, retries: retries, applied: false)
+            let attempt = try planned(desired, change: change)
+            var outcome = ReconcileOutcome(plan: attempt.plan, observed: attempt.read, reread: attempt.read != nil,
+                                           retries: retries, applied: false, scoped: attempt.scoped)
+            if dryRun || attempt.plan.isEmpty {
+                if !dryRun, let read = attempt.read { index = keepsState ? LiveIndex(read) : nil }
+                return outcome
             }
+            let learned: [Int: UInt64]
             do {
-                try backend.commit(plan)
+                learned = try backend.commitLearningHandles(attempt.plan)
             } catch BackendError.generationChanged {
-                cache = nil
+                index = nil
                 retries += 1
                 if retries >= maxAttempts { throw .conflictsExhausted(attempts: retries) }
                 continue
             } catch {
-                cache = nil
-                throw .backend(error)
+                index = nil
+                // The cached view may be wrong where the whole table was not looked at: plan again from a read.
+                guard attempt.scoped, retries + 1 < maxAttempts else { throw .backend(error) }
+                retries += 1
+                change = nil
+                continue
             }
-            // A plan that touches most of the table (a cold apply) is cheaper to re-read whole
-            // at the next sync than chain by chain now.
-            cache = keepsState && touchedChains(plan) <= refreshLimit ? try refreshed(observed, after: plan) : nil
-            return ReconcileOutcome(plan: plan, observed: observed, reread: reread, retries: retries, applied: true)
+            index = keepsState && touchedChains(attempt.plan) <= refreshLimit ? refreshed(attempt, learned: learned) : nil
+            outcome.applied = true
+            return outcome
         }
     }
 
     /// Re-reads everything and checks that nothing remains to do.
     public func verify(_ desired: Ruleset) throws(ReconcileError) -> Plan {
-        cache = nil
-        let (observed, _) = try current()
+        index = nil
+        let observed = try read()
         let plan = Planner.plan(observed: observed, desired: desired)
         guard plan.isEmpty else { throw .verifyFailed(plan) }
         return plan
     }
 
-    private func current() throws(ReconcileError) -> (ObservedRuleset, Bool) {
-        do {
-            if let cache, let generation = cache.generation, try backend.generation() == generation {
-                return (cache, false)
+    /// One planning attempt: the plan, the state read for it (nil: the cached view was used), and
+    /// whether it was scoped to a change.
+    private struct Attempt {
+        var plan: Plan
+        var read: ObservedRuleset?
+        var scoped: Bool
+    }
+
+    private func planned(_ desired: Ruleset, change: DesiredChange?) throws(ReconcileError) -> Attempt {
+        if var cached = try validIndex() {
+            index = nil
+            if let change {
+                cached.indexRules(of: change.deltas.keys)
+                if let plan = Planner.plan(live: cached, change: change) {
+                    index = cached
+                    return Attempt(plan: plan, read: nil, scoped: true)
+                }
             }
-            return (try backend.observe(family: family, tables: tables), true)
+            index = cached
+            return Attempt(plan: Planner.plan(observed: cached.observed, desired: desired), read: nil, scoped: false)
+        }
+        let observed = try read()
+        return Attempt(plan: Planner.plan(observed: observed, desired: desired), read: observed, scoped: false)
+    }
+
+    private func validIndex() throws(ReconcileError) -> LiveIndex? {
+        guard let index, let generation = index.generation else { return nil }
+        do {
+            return try backend.generation() == generation ? index : nil
         } catch {
             throw .backend(error)
         }
     }
 
-    /// The state after our commit: the observed state with the touched chains re-read (their new
-    /// rules' handles are the kernel's). Nil when someone else wrote too (next time re-reads all).
-    /// Chains beyond which the post-commit re-read is skipped (the cache is dropped instead).
-    public var refreshLimit = 2000
-
-    private func touchedChains(_ plan: Plan) -> Int {
-        Set(plan.operations.lazy.map { "\($0.location.table.rawValue)/\($0.location.chain)" }).count
+    private func read() throws(ReconcileError) -> ObservedRuleset {
+        do {
+            return try backend.observe(family: family, tables: tables)
+        } catch {
+            throw .backend(error)
+        }
     }
 
-    private func refreshed(_ observed: ObservedRuleset, after plan: Plan) throws(ReconcileError) -> ObservedRuleset? {
+    private func touchedChains(_ plan: Plan) -> Int {
+        Set(plan.operations.lazy.map { ChainRef($0.location.table, $0.location.chain) }).count
+    }
+
+    /// The view after our commit: the planned-against view with the plan applied, new rules
+    /// carrying the handles the commit reported (chains with unknown ones re-read). Nil when
+    /// someone else wrote too (the next reconcile re-reads all).
+    private func refreshed(_ attempt: Attempt, learned: [Int: UInt64]) -> LiveIndex? {
         do {
-            guard let planned = observed.generation, try backend.generation() == planned &+ 1 else { return nil }
-            guard var next = try? PlanSimulator.apply(plan, to: observed, provisional: true) else { return nil }
-            var touched: [ChainRef] = [], seen: Set<ChainRef> = []
-            for operation in plan.operations where !operation.location.chain.isEmpty {
-                let ref = ChainRef(operation.location.table, operation.location.chain)
-                if seen.insert(ref).inserted { touched.append(ref) }
+            guard let planned = attempt.plan.generation, try backend.generation() == planned &+ 1 else { return nil }
+            guard var next = attempt.read.map(LiveIndex.init) ?? index else { return nil }
+            index = nil
+            let unknown = try next.apply(attempt.plan, learned: learned)
+            if !unknown.isEmpty {
+                let order = unknown.sorted { ($0.table.rawValue, $0.chain) < ($1.table.rawValue, $1.chain) }
+                next.replaceRules(with: try backend.observe(family: family, chains: order))
+                guard try backend.generation() == planned &+ 1 else { return nil }
             }
-            next.replaceRules(with: try backend.observe(family: family, chains: touched))
-            guard try backend.generation() == planned &+ 1 else { return nil }
             next.generation = planned &+ 1
             return next
         } catch {
             return nil
-        }
-    }
-}
-
-extension ObservedRuleset {
-    /// Puts re-read rules and handles into the chains that exist here (chains found by name
-    /// once per table, so this is linear in the number of re-read chains).
-    mutating func replaceRules(with reread: [ChainRef: (rules: [Rule], handles: [UInt64])?]) {
-        var positions: [TableName: [String: Int]] = [:]
-        for (ref, value) in reread {
-            guard let value, let t = ruleset.tables.firstIndex(where: { $0.name == ref.table }) else { continue }
-            if positions[ref.table] == nil {
-                positions[ref.table] = Dictionary(ruleset.tables[t].chains.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-            }
-            guard let c = positions[ref.table]![ref.chain] else { continue }
-            ruleset.tables[t].chains[c].rules = value.rules
-            handles[ref.table, default: [:]][ref.chain] = value.handles
         }
     }
 }

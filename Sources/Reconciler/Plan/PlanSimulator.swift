@@ -106,7 +106,7 @@ public enum PlanSimulator {
         }
     }
 
-    private static func edit(_ chain: inout Chain, handles: inout [UInt64], _ operation: PlanOperation,
+    static func edit(_ chain: inout Chain, handles: inout [UInt64], _ operation: PlanOperation,
                              nextHandle: inout UInt64) throws(PlanApplyError) {
         func position(of handle: UInt64) throws(PlanApplyError) -> Int {
             guard let index = handles.firstIndex(of: handle) else {

@@ -63,7 +63,11 @@ import Testing
         #expect(outcome.applied)
         let fresh = try backend.observe(family: .ipv4, tables: [.filter, .nat])
         #expect(engine.cache?.ruleset == fresh.ruleset)
-        #expect(engine.cache?.handles == fresh.handles)
+        // Chains without rules may or may not have an (empty) handle list.
+        func nonEmpty(_ h: [TableName: [String: [UInt64]]]?) -> [TableName: [String: [UInt64]]]? {
+            h?.mapValues { $0.filter { !$0.value.isEmpty } }
+        }
+        #expect(nonEmpty(engine.cache?.handles) == nonEmpty(fresh.handles))
         #expect(engine.cache?.generation == fresh.generation)
     }
 
