@@ -11,6 +11,7 @@ struct AgentCommand: ParsableCommand {
     @Option var services: Int
     @Option var seed: UInt64 = 42
     @Option var syncs = 10
+    @Option(help: "Services changed per sync (1: an endpoint replaced; more: every kind of change).") var changed = 1
 
     func run() throws {
         let namespaces = Namespaces()
@@ -24,7 +25,7 @@ struct AgentCommand: ParsableCommand {
         let engine = ReconcileEngine(backend: try NetlinkBackend(netns: ns), family: .ipv4)
         _ = try engine.reconcile(tracker.ruleset)
         tracker.clearUnappliedChanges()
-        let (_, forward) = generator.changing(cluster, count: 1, kinds: [.endpointReplaced])
+        let (_, forward) = generator.changing(cluster, count: changed, kinds: changed == 1 ? [.endpointReplaced] : ChangeKind.allCases)
         let backward = ChangeSet.reverse(forward, base: cluster)
         for i in 0..<syncs {
             for e in (i % 2 == 0 ? forward : backward) { e.apply(to: &tracker) }

@@ -49,6 +49,9 @@ public final class ReconcileEngine {
     public var refreshLimit = 2000
     /// The live view after our last apply (nil: the next reconcile reads the tables).
     private(set) public var index: LiveIndex?
+    /// How many chains the last reconcile re-read because others changed them (nil: none were
+    /// followed; the view was current or the tables were read whole).
+    private(set) public var patchedChains: Int?
 
     public init(backend: RulesetBackend, family: IPFamily, tables: [TableName] = [.filter, .nat]) {
         self.backend = backend
@@ -125,9 +128,11 @@ public final class ReconcileEngine {
     }
 
     private func planned(_ desired: Ruleset, change: DesiredChange?) throws(ReconcileError) -> Attempt {
-        if var cached = try validIndex() {
+        patchedChains = nil
+        if let (valid, drifted) = try validIndex() {
             index = nil
-            if let change {
+            var cached = consume valid
+            if let change, !drifted {
                 cached.indexRules(of: change.deltas.keys)
                 if let plan = Planner.plan(live: cached, change: change) {
                     index = cached
@@ -141,10 +146,26 @@ public final class ReconcileEngine {
         return Attempt(plan: Planner.plan(observed: observed, desired: desired), read: observed, scoped: false)
     }
 
-    private func validIndex() throws(ReconcileError) -> LiveIndex? {
-        guard let index, let generation = index.generation else { return nil }
+    /// The cached view if it is still the kernel's state: the same generation, or later
+    /// generations whose changes the backend can name (those chains are re-read into the view).
+    /// `drifted`: some of our tables' chains changed, so the whole ruleset must be planned.
+    private func validIndex() throws(ReconcileError) -> (index: LiveIndex, drifted: Bool)? {
+        guard let generation = index?.generation else { return nil }
         do {
-            return try backend.generation() == generation ? index : nil
+            let now = try backend.generation()
+            if now == generation { return (index!, false) }
+            guard let all = try backend.changedChains(from: generation, to: now) else { return nil }
+            let changed = all.filter { tables.contains($0.key.table) }
+            var next = index!
+            index = nil
+            let reread = changed.filter { $0.value != .deleted }.keys.sorted { ($0.table.rawValue, $0.chain) < ($1.table.rawValue, $1.chain) }
+            var fresh = try backend.observe(family: family, chains: reread)
+            for (ref, fate) in changed where fate == .deleted { fresh[ref] = .some(nil) }
+            next.replaceRules(with: fresh)
+            guard try backend.generation() == now else { return nil }
+            next.generation = now
+            patchedChains = changed.count
+            return (next, !changed.isEmpty)
         } catch {
             throw .backend(error)
         }

@@ -14,6 +14,21 @@ public protocol RulesetBackend: AnyObject {
     /// keyed by the index of their `.insertRule` operation in `plan.operations`. A rule missing
     /// from the result has an unknown handle (the caller re-reads its chain).
     func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64]
+    /// The chains that the transactions after generation `from`, up to and including `to`,
+    /// changed in the tables we read; nil when unknown (the caller then reads everything).
+    /// Backends that follow the kernel's change notifications answer; the default is nil.
+    func changedChains(from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]?
+}
+
+/// What happened to a chain over a run of transactions (the last create or delete wins).
+public enum ChainFate: Hashable, Sendable {
+    case rules, created, deleted
+
+    /// Adds `fate` for `ref` to a merged run.
+    public static func merge(_ run: inout [ChainRef: ChainFate], _ ref: ChainRef, _ fate: ChainFate) {
+        if fate == .rules, run[ref] != nil { return }
+        run[ref] = fate
+    }
 }
 
 extension RulesetBackend {
@@ -22,6 +37,9 @@ extension RulesetBackend {
         try commit(plan)
         return [:]
     }
+
+    /// Default: changes by others are not followed.
+    public func changedChains(from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? { nil }
 }
 
 /// A chain in a table.

@@ -1,0 +1,37 @@
+import Reconciler
+
+/// A backend that also names the chains others changed since a generation, from the kernel's
+/// change notifications (`ChangeFollower`), so the engine re-reads only those chains after a
+/// foreign write instead of whole tables. Everything else goes to `inner`.
+public final class FollowingBackend: RulesetBackend {
+    public let inner: RulesetBackend
+    public let follower: ChangeFollower
+
+    public init(inner: RulesetBackend, follower: ChangeFollower) {
+        self.inner = inner
+        self.follower = follower
+    }
+
+    /// The kernel backend in namespace `netns`, following changes there.
+    public convenience init(netns: String?, family: IPFamily) throws {
+        self.init(inner: try NetlinkBackend(netns: netns), follower: try ChangeFollower(netns: netns, family: family))
+    }
+
+    public func generation() throws -> UInt32 { try inner.generation() }
+
+    public func observe(family: IPFamily, tables: [TableName]) throws -> ObservedRuleset {
+        try inner.observe(family: family, tables: tables)
+    }
+
+    public func observe(family: IPFamily, chains: [ChainRef]) throws -> [ChainRef: (rules: [Rule], handles: [UInt64])?] {
+        try inner.observe(family: family, chains: chains)
+    }
+
+    public func commit(_ plan: Plan) throws { try inner.commit(plan) }
+
+    public func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] { try inner.commitLearningHandles(plan) }
+
+    public func changedChains(from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? {
+        try follower.changedChains(from: from, to: to)
+    }
+}
