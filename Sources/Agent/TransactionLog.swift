@@ -112,7 +112,18 @@ final class PatchingBackend: RulesetBackend, KernelWriter {
     }
 
     func commit(_ plan: Plan) throws {
-        do { try inner.commit(plan) } catch {
+        try committing(plan) { try inner.commit(plan) }
+    }
+
+    func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] {
+        try committing(plan) { try inner.commitLearningHandles(plan) }
+    }
+
+    /// Runs the inner backend's commit of `plan`, forgetting the last read when it fails or
+    /// created a table.
+    private func committing<T>(_ plan: Plan, _ body: () throws -> T) throws -> T {
+        let result: T
+        do { result = try body() } catch {
             base = nil
             throw error
         }
@@ -122,6 +133,7 @@ final class PatchingBackend: RulesetBackend, KernelWriter {
             base = nil
             _ = try? observe(family: plan.family, tables: tables)
         }
+        return result
     }
 
     /// The next read is a full one (periodic verification: trust nothing remembered).

@@ -49,6 +49,17 @@ final class TimedBackend: RulesetBackend {
         }
     }
 
+    /// As `NetlinkBackend.commitLearningHandles`, timed as `commit` is (the echoes are read
+    /// inside the "commit" phase).
+    func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] {
+        let (batch, firstOperation) = try timed("encode") { try PlanTranslator.batchWithIndex(plan) }
+        let learned = try NetlinkBackend.translatingErrors {
+            try timed("commit") { try client.commit(batch, echo: true) }
+        }
+        commits += 1
+        return PlanTranslator.insertHandles(learned, plan: plan, firstOperation: firstOperation)
+    }
+
     /// Phases and counters as a sample's extras; `engineOther` is what the engine did between calls
     /// (planning, simulation, bookkeeping), given its total wall time.
     func extras(total: Double) -> [String: Double] {

@@ -74,4 +74,33 @@ struct PatchingBackendTests {
             #expect(chainLevel ? patching.partialReads == partial0 + 1 : patching.fullReads == full0 + 1, "\(what)")
         }
     }
+
+    /// Handles learned from a commit pass through, and a refused commit forgets the last read as
+    /// `commit` does (the next read is a full one).
+    @Test(.timeLimit(.minutes(1)))
+    func commitLearningHandlesPassesHandlesAndForgetsOnFailure() throws {
+        let ns = try TestNamespace()
+        try ns.exec(["sh", "-c", "printf '%s' \"$0\" | iptables-restore", Self.base])
+        let kernel = try NetlinkBackend(netns: ns.name)
+        let patching = PatchingBackend(inner: kernel, log: TransactionLog(family: .ipv4))
+        _ = try patching.observe(family: .ipv4, tables: [.filter, .nat])
+        let services = ChainRef(.nat, "KUBE-SERVICES")
+        let insert = PlanOperation.insertRule(table: .nat, chain: "KUBE-SERVICES", rule: Rule(target: .jump("KUBE-SVC-A")),
+                                              placement: .append)
+        let learned = try patching.commitLearningHandles(Plan(family: .ipv4, operations: [insert],
+                                                              generation: try kernel.generation()))
+        let handles = try #require(try kernel.observe(family: .ipv4, chains: [services])[services] ?? nil).handles
+        #expect(learned == [0: try #require(handles.last)])
+        // Nothing follows the log here: this read is a full one, and the last read from now on.
+        _ = try patching.observe(family: .ipv4, tables: [.filter, .nat])
+
+        let bad = PlanOperation.insertRule(table: .nat, chain: "KUBE-SERVICES", rule: Rule(target: .jump("NO-SUCH-CHAIN")),
+                                           placement: .append)
+        #expect(throws: BackendError.self) {
+            try patching.commitLearningHandles(Plan(family: .ipv4, operations: [insert, bad], generation: try kernel.generation()))
+        }
+        // The refused commit left the generation alone: only the forgotten read makes this full.
+        _ = try patching.observe(family: .ipv4, tables: [.filter, .nat])
+        #expect(patching.fullReads == 3 && patching.partialReads == 0)
+    }
 }

@@ -44,9 +44,24 @@ public final class NetlinkBackend: RulesetBackend {
 
     public func commit(_ plan: Plan) throws {
         let batch = try PlanTranslator.batch(plan)
+        try Self.translatingErrors { try client.commit(batch) }
+        committedMessages += batch.operations.count + 2
+    }
+
+    /// Commits like `commit(_:)`, with the kernel echoing each inserted rule, and returns the
+    /// handles of the plan's `.insertRule` operations by plan index (those whose echo was lost
+    /// are absent).
+    public func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] {
+        let (batch, firstOperation) = try PlanTranslator.batchWithIndex(plan)
+        let learned = try Self.translatingErrors { try client.commit(batch, echo: true) }
+        committedMessages += batch.operations.count + 2
+        return PlanTranslator.insertHandles(learned, plan: plan, firstOperation: firstOperation)
+    }
+
+    /// Runs a commit, reporting nf_tables and ipset refusals as `BackendError`s.
+    public static func translatingErrors<T>(_ body: () throws -> T) throws -> T {
         do {
-            try client.commit(batch)
-            committedMessages += batch.operations.count + 2
+            return try body()
         } catch NftError.generationChanged(let planned) {
             throw BackendError.generationChanged(planned: planned)
         } catch let error as NftError {
@@ -59,11 +74,32 @@ public final class NetlinkBackend: RulesetBackend {
 
 /// Plan operations -> nf_tables batch operations.
 public enum PlanTranslator {
-    public static func batch(_ plan: Plan) throws -> NftBatch {
+    public static func batch(_ plan: Plan) throws -> NftBatch { try batchWithIndex(plan).batch }
+
+    /// `batch(_:)` and, for each plan operation, the index in `batch.operations` of the first
+    /// operation it became (`.createTable` becomes several, every other operation one).
+    public static func batchWithIndex(_ plan: Plan) throws -> (batch: NftBatch, firstOperation: [Int]) {
         let family = NftFamily(plan.family)
         var batch = NftBatch(family: family, generation: plan.generation)
-        for operation in plan.operations { try append(operation, to: &batch, family: family) }
-        return batch
+        var firstOperation: [Int] = []
+        firstOperation.reserveCapacity(plan.operations.count)
+        for operation in plan.operations {
+            firstOperation.append(batch.operations.count)
+            try append(operation, to: &batch, family: family)
+        }
+        return (batch, firstOperation)
+    }
+
+    /// Handles learned per batch operation (`NftClient.commit(_:echo:)`) re-keyed by the index of
+    /// the plan's `.insertRule` operation they belong to.
+    public static func insertHandles(_ learned: [Int: UInt64], plan: Plan, firstOperation: [Int]) -> [Int: UInt64] {
+        var out: [Int: UInt64] = [:]
+        out.reserveCapacity(learned.count)
+        for (index, operation) in plan.operations.enumerated() {
+            guard case .insertRule = operation, let handle = learned[firstOperation[index]] else { continue }
+            out[index] = handle
+        }
+        return out
     }
 
     static func append(_ operation: PlanOperation, to batch: inout NftBatch, family: NftFamily) throws {

@@ -51,11 +51,16 @@ public struct NftBatch: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The datagram: batch begin, one message per operation, batch end (sequence numbers are
-    /// assigned by the connection).
-    public func messages() -> [NetlinkMessage] {
+    /// assigned by the connection). With `echoingInserts`, each `.addRule` asks the kernel to
+    /// send the rule it committed back (NLM_F_ECHO), handle included.
+    public func messages(echoingInserts: Bool = false) -> [NetlinkMessage] {
         var out: [NetlinkMessage] = [NftBatch.begin(generation: generation)]
         out.reserveCapacity(operations.count + 2)
-        for op in operations { out.append(message(for: op)) }
+        for op in operations {
+            var m = message(for: op)
+            if echoingInserts, case .addRule = op { m.flags |= NetlinkMessage.echo }
+            out.append(m)
+        }
         out.append(NetlinkMessage(type: NftProtocol.batchEnd, flags: 0,
                                   payload: NftProtocol.genmsg(family: 0, resID: 10)))
         return out

@@ -85,21 +85,29 @@ public final class NftClient {
     /// Commits `batch` atomically. Throws `.generationChanged` on ERESTART and `.rejected` naming
     /// the first operation the kernel refused; in both cases nothing was applied.
     public func commit(_ batch: NftBatch) throws {
-        var batch = batch
-        if batch.needsIpsets {
-            guard let ipsets else {
-                throw NftError.rejected(operation: nil, index: nil, errno: ENOENT,
-                                        message: IpsetError.unavailable("client has no ipset lookup").description)
-            }
-            batch = try batch.bindingIpsets(ipsets)
+        let batch = try bindingIpsets(batch)
+        let (seqs, errors) = try connection.sendBatch(batch.messages())
+        try Self.throwIfRefused(errors, seqs: seqs, batch: batch)
+    }
+
+    /// `batch` with its set matches bound through the client's ipset lookup.
+    func bindingIpsets(_ batch: NftBatch) throws -> NftBatch {
+        guard batch.needsIpsets else { return batch }
+        guard let ipsets else {
+            throw NftError.rejected(operation: nil, index: nil, errno: ENOENT,
+                                    message: IpsetError.unavailable("client has no ipset lookup").description)
         }
-        let messages = batch.messages()
-        let (seqs, errors) = try connection.sendBatch(messages)
+        return try batch.bindingIpsets(ipsets)
+    }
+
+    /// Throws the `NftError` of the first error reply to the batch sent with sequence numbers
+    /// `seqs` (batch begin, one per operation, batch end); returns when there is none.
+    static func throwIfRefused(_ errors: [NetlinkErrorReply], seqs: [UInt32], batch: NftBatch) throws {
         guard let first = errors.first else { return }
         guard let index = seqs.firstIndex(of: first.requestSeq) else {
             throw NftError.rejected(operation: nil, index: nil, errno: first.errno, message: first.message)
         }
-        if index == 0 || index == messages.count - 1 {
+        if index == 0 || index == seqs.count - 1 {
             // Batch begin / end: generation mismatch or a commit-time refusal.
             if first.errno == 85 /* ERESTART */ { throw NftError.generationChanged(planned: batch.generation) }
             throw NftError.rejected(operation: nil, index: nil, errno: first.errno, message: first.message)

@@ -94,22 +94,41 @@ public final class NetlinkConnection {
     /// kernel queued while processing it (nfnetlink handles a batch synchronously inside sendmsg).
     /// Returns the sequence number given to each message (same order) and the error replies.
     public func sendBatch(_ messages: [NetlinkMessage]) throws -> (seqs: [UInt32], errors: [NetlinkErrorReply]) {
+        let replies = try sendBatch(messages) { _, _ in }
+        if let overrun = replies.overrun { throw overrun }
+        return (replies.seqs, replies.errors)
+    }
+
+    /// `sendBatch(_:)` that also hands every non-error reply answering a message of the batch (an
+    /// NLM_F_ECHO notification, say) to `body`, read in place, with the index of that message. A
+    /// receive buffer overrun does not end the drain: it is returned, as some replies were lost.
+    public func sendBatch(_ messages: [NetlinkMessage],
+                          replies body: (_ index: Int, _ reply: NetlinkMessageView) throws -> Void) throws -> BatchReplies {
         var numbered = messages
-        var seqs: [UInt32] = []
-        seqs.reserveCapacity(messages.count)
+        var out = BatchReplies(seqs: [])
+        out.seqs.reserveCapacity(messages.count)
+        var indexOfSeq: [UInt32: Int] = [:]
+        indexOfSeq.reserveCapacity(messages.count)
         for i in numbered.indices {
             numbered[i].seq = takeSeq()
             numbered[i].flags |= NetlinkMessage.request
-            seqs.append(numbered[i].seq)
+            out.seqs.append(numbered[i].seq)
+            indexOfSeq[numbered[i].seq] = i
         }
         try exchange.send(numbered)
-        let known = Set(seqs)
-        var errors: [NetlinkErrorReply] = []
-        while let datagram = try exchange.receive(wait: false) {
-            for reply in datagram where known.contains(reply.seq) {
-                if let err = NetlinkErrorReply(reply), err.errno != 0 { errors.append(err) }
+        while true {
+            do {
+                let received = try exchange.receive(wait: false) { datagram in
+                    try NetlinkMessageView.forEach(in: datagram) { reply in
+                        guard let index = indexOfSeq[reply.seq] else { return }
+                        guard reply.type == NetlinkMessage.error else { return try body(index, reply) }
+                        if let err = NetlinkErrorReply(reply.message), err.errno != 0 { out.errors.append(err) }
+                    }
+                }
+                if !received { return out }
+            } catch let error as NetlinkError where error.isOverrun {
+                out.overrun = error
             }
         }
-        return (seqs, errors)
     }
 }

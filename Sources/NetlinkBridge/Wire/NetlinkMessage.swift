@@ -6,6 +6,8 @@ public struct NetlinkMessage: Sendable, Equatable {
     public static let request: UInt16 = 0x1
     public static let multi: UInt16 = 0x2
     public static let ack: UInt16 = 0x4
+    /// NLM_F_ECHO: send the resulting notification back to the requester too.
+    public static let echo: UInt16 = 0x8
     public static let dumpInterrupted: UInt16 = 0x10
     public static let dump: UInt16 = 0x300
     public static let replace: UInt16 = 0x100

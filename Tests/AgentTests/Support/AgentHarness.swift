@@ -110,13 +110,27 @@ final class PoisonedBackend: RulesetBackend, KernelWriter, @unchecked Sendable {
     }
 
     func commit(_ plan: Plan) throws {
-        let poison = remaining.withLock { r -> Bool in if r > 0 { r -= 1; return true }; return false }
-        guard poison else { return try inner.commit(plan) }
+        guard takePoison() else { return try inner.commit(plan) }
+        try commitPoisoned(plan) { try inner.commit($0) }
+    }
+
+    func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] {
+        guard takePoison() else { return try inner.commitLearningHandles(plan) }
+        try commitPoisoned(plan) { _ = try inner.commitLearningHandles($0) }
+        return [:]
+    }
+
+    /// Whether this commit is one of the poisoned ones (and counts it).
+    private func takePoison() -> Bool {
+        remaining.withLock { r -> Bool in if r > 0 { r -= 1; return true }; return false }
+    }
+
+    private func commitPoisoned(_ plan: Plan, _ commit: (Plan) throws -> Void) throws {
         var bad = plan
         // A loop KUBE-MARK-MASQ -> KUBE-MARK-MASQ: the kernel's jump-graph validation refuses it.
         let loop = Rule(target: .jump(KubeChains.markMasq))
         bad.operations.append(.insertRule(table: .nat, chain: KubeChains.markMasq, rule: loop, placement: .append))
-        do { try inner.commit(bad) } catch {
+        do { try commit(bad) } catch {
             rejected += 1
             throw error
         }
