@@ -106,7 +106,6 @@ public final class ProxyAgent: @unchecked Sendable {
         let desired = tracker.ruleset
         if reason == .initial || reason == .periodic {
             engine.invalidate()
-            patching?.reset()
         }
         do {
             if !accountingReady, let accounting {
@@ -128,7 +127,6 @@ public final class ProxyAgent: @unchecked Sendable {
             return true
         } catch {
             engine.invalidate()
-            patching?.reset()
             accountingReady = false
             metrics.restoreFailures.increment()
             if reason == .changes { metrics.partialRestoreFailures.increment() }
@@ -161,9 +159,8 @@ public final class ProxyAgent: @unchecked Sendable {
 
     /// How the live state was known: the engine's cache, changed chains re-read, or whole tables.
     private func readKind(_ outcome: ReconcileOutcome) -> String {
-        guard outcome.reread else { return "cached" }
-        guard let patching else { return "tables" }
-        return patching.lastReadWasPartial ? "chains" : "tables"
+        if outcome.reread { return "tables" }
+        return engine.patchedChains != nil ? "chains" : "cached"
     }
 
     private func record(_ reason: SyncReason, outcome: ReconcileOutcome, elapsed: Duration, recomputed: Int, desired: Ruleset) {

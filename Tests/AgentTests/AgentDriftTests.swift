@@ -116,8 +116,11 @@ struct AgentDriftTests {
         // Retried until the kernel accepts.
         #expect(await h.converges(to: K.desired(Self.services, slices), within: .seconds(5)))
         #expect(h.poisoned?.rejected == 2)
-        #expect(h.agent.stats.failures == 2)
-        #expect(h.agent.metrics.render().contains("kubeproxy_sync_proxy_rules_iptables_restore_failures_total 2"))
+        // A refused change-scoped plan is retried at once as a full plan inside the same sync, so
+        // the two refusals are one or two failed syncs.
+        let failures = h.agent.stats.failures
+        #expect(failures == 1 || failures == 2)
+        #expect(h.agent.metrics.render().contains("kubeproxy_sync_proxy_rules_iptables_restore_failures_total \(failures)"))
         await h.stop()
     }
 }

@@ -85,7 +85,7 @@ public final class ReconcileEngine {
             var outcome = ReconcileOutcome(plan: attempt.plan, observed: attempt.read, reread: attempt.read != nil,
                                            retries: retries, applied: false, scoped: attempt.scoped)
             if dryRun || attempt.plan.isEmpty {
-                if !dryRun, let read = attempt.read { index = keepsState ? LiveIndex(read) : nil }
+                if let read = attempt.read { index = keepsState ? LiveIndex(read) : nil }
                 return outcome
             }
             let learned: [Int: UInt64]
