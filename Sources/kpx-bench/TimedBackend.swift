@@ -11,6 +11,9 @@ final class TimedBackend: RulesetBackend {
     /// Milliseconds spent per phase since the last `reset`.
     private(set) var phases: [String: Double] = [:]
     private(set) var commits = 0
+    /// Follows other writers' changes from nf_tables notifications (as the agent does), so the
+    /// engine re-reads only the chains they changed; nil: any foreign write means a full re-read.
+    var follower: ChangeFollower?
 
     init(netns: String) throws {
         exchange = CountingExchange(try NetlinkSocket(netns: netns))
@@ -58,6 +61,10 @@ final class TimedBackend: RulesetBackend {
         }
         commits += 1
         return PlanTranslator.insertHandles(learned, plan: plan, firstOperation: firstOperation)
+    }
+
+    func changedChains(from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? {
+        try timed("follow") { try follower?.changedChains(from: from, to: to) }
     }
 
     /// Phases and counters as a sample's extras; `engineOther` is what the engine did between calls

@@ -88,9 +88,11 @@ public final class ReconcileEngine {
                 if let read = attempt.read { index = keepsState ? LiveIndex(read) : nil }
                 return outcome
             }
-            let learned: [Int: UInt64]
+            // Handles are learned only when the view is kept (a cold apply is not followed).
+            let keeps = keepsState && touchedChains(attempt.plan) <= refreshLimit
+            var learned: [Int: UInt64] = [:]
             do {
-                learned = try backend.commitLearningHandles(attempt.plan)
+                if keeps { learned = try backend.commitLearningHandles(attempt.plan) } else { try backend.commit(attempt.plan) }
             } catch BackendError.generationChanged {
                 index = nil
                 retries += 1
@@ -104,7 +106,7 @@ public final class ReconcileEngine {
                 change = nil
                 continue
             }
-            index = keepsState && touchedChains(attempt.plan) <= refreshLimit ? refreshed(attempt, learned: learned) : nil
+            index = keeps ? refreshed(attempt, learned: learned) : nil
             outcome.applied = true
             return outcome
         }
