@@ -24,6 +24,21 @@ public struct LiveIndex: Sendable {
     /// rule -> handles, for the free-order chains a delta plan looks rules up in.
     private(set) var ruleHandles: [ChainRef: [Rule: [UInt64]]] = [:]
 
+    /// Indexes a full read (linear in its size). Chains whose rules equal `desired`'s keep the
+    /// desired ruleset's storage instead of the decoded copy (one copy of the rules in memory).
+    public init(_ observed: ObservedRuleset, sharingRulesWith desired: Ruleset?) {
+        self.init(observed)
+        guard let desired else { return }
+        for table in desired.tables {
+            for chain in table.chains {
+                let ref = ChainRef(table.name, chain.name)
+                guard var live = chains.removeValue(forKey: ref) else { continue }
+                if live.chain.rules == chain.rules { live.chain.rules = chain.rules }
+                chains[ref] = live
+            }
+        }
+    }
+
     /// Indexes a full read (linear in its size).
     public init(_ observed: ObservedRuleset) {
         family = observed.ruleset.family

@@ -85,7 +85,7 @@ public final class ReconcileEngine {
             var outcome = ReconcileOutcome(plan: attempt.plan, observed: attempt.read, reread: attempt.read != nil,
                                            retries: retries, applied: false, scoped: attempt.scoped)
             if dryRun || attempt.plan.isEmpty {
-                if let read = attempt.read { index = keepsState ? LiveIndex(read) : nil }
+                if let read = attempt.read { index = keepsState ? LiveIndex(read, sharingRulesWith: desired) : nil }
                 return outcome
             }
             // Handles are learned only when the view is kept (a cold apply is not followed).
@@ -106,7 +106,7 @@ public final class ReconcileEngine {
                 change = nil
                 continue
             }
-            index = keeps ? refreshed(attempt, learned: learned) : nil
+            index = keeps ? refreshed(attempt, learned: learned, desired: desired) : nil
             outcome.applied = true
             return outcome
         }
@@ -188,10 +188,10 @@ public final class ReconcileEngine {
     /// The view after our commit: the planned-against view with the plan applied, new rules
     /// carrying the handles the commit reported (chains with unknown ones re-read). Nil when
     /// someone else wrote too (the next reconcile re-reads all).
-    private func refreshed(_ attempt: Attempt, learned: [Int: UInt64]) -> LiveIndex? {
+    private func refreshed(_ attempt: Attempt, learned: [Int: UInt64], desired: Ruleset) -> LiveIndex? {
         do {
             guard let planned = attempt.plan.generation, try backend.generation() == planned &+ 1 else { return nil }
-            guard var next = attempt.read.map(LiveIndex.init) ?? index else { return nil }
+            guard var next = attempt.read.map({ LiveIndex($0, sharingRulesWith: desired) }) ?? index else { return nil }
             index = nil
             let unknown = try next.apply(attempt.plan, learned: learned)
             if !unknown.isEmpty {
