@@ -33,6 +33,19 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
 
+        // What a running agent plans per sync: only the changed chains, against its live view.
+        Benchmark("Planner.plan(live:change:) one endpoint replaced \(n)") { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(Planner.plan(live: fixture.live, change: fixture.change1))
+            }
+        }
+
+        Benchmark("Planner.plan(live:change:) 100 services changed \(n)") { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(Planner.plan(live: fixture.live, change: fixture.change100))
+            }
+        }
+
         guard n <= 10_000 else { continue }
 
         Benchmark("Planner.plan one endpoint replaced \(n)") { benchmark in
@@ -81,6 +94,10 @@ struct Fixture: Sendable {
     let forward: [ClusterChange]
     let backward: [ClusterChange]
     let observed: ObservedRuleset
+    /// The engine's view of `desired` and the tracker's changes for 1 and 100 changed services.
+    let live: LiveIndex
+    let change1: DesiredChange
+    let change100: DesiredChange
     let incrementalPlan: Plan
     let coldPlan: Plan
     /// Every nat rule as the kernel would dump it: NFTA_RULE_EXPRESSIONS bytes per rule.
@@ -104,6 +121,17 @@ struct Fixture: Sendable {
         var o = ObservedRuleset.numbering(desired)
         o.generation = 1
         observed = o
+        func change(_ events: [ClusterChange]) -> DesiredChange {
+            var changing = t
+            changing.clearUnappliedChanges()
+            for e in events { e.apply(to: &changing) }
+            return changing.unappliedChange!
+        }
+        change1 = change(events)
+        change100 = change(generator.changing(cluster, count: 100).1)
+        var view = LiveIndex(observed)
+        view.indexRules(of: change100.deltas.keys)
+        live = view
         incrementalPlan = Planner.plan(observed: observed, desired: changedDesired)
         coldPlan = Planner.plan(observed: ObservedRuleset.numbering(Ruleset(family: .ipv4)), desired: desired)
         var dumped: [(chain: String, bytes: [UInt8])] = []
