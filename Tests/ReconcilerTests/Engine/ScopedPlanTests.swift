@@ -1,19 +1,28 @@
 import Testing
 @testable import Reconciler
 
+/// A 150-service cluster applied through an engine over the in-memory backend, its tracker
+/// cleared (the next changes are planned against the engine's view).
+enum AppliedCluster {
+    static func make(seed: UInt64) throws -> (ClusterGenerator, GeneratedCluster, ChangeTracker, InMemoryBackend, ReconcileEngine) {
+        let generator = ClusterGenerator(seed: seed)
+        let cluster = generator.cluster(services: 150)
+        var tracker = ChangeTracker(settings: ClusterGenerator.settings)
+        _ = tracker.update(to: cluster.state)
+        let backend = InMemoryBackend(Ruleset(family: .ipv4))
+        let engine = ReconcileEngine(backend: backend, family: .ipv4)
+        _ = try engine.reconcile(tracker.ruleset, change: tracker.unappliedChange)
+        tracker.clearUnappliedChanges()
+        return (generator, cluster, tracker, backend, engine)
+    }
+}
+
 /// Planning only the chains a change touched (the tracker's scope) gives exactly the plan a
 /// full diff gives, and the engine converges through many rounds of random changes.
 @Suite struct ScopedPlanTests {
     @Test(arguments: [UInt64(1), 2, 3, 4])
     func scopedPlansEqualFullPlansOverRandomChanges(seed: UInt64) throws {
-        let generator = ClusterGenerator(seed: seed)
-        var cluster = generator.cluster(services: 150)
-        var tracker = ChangeTracker(settings: ClusterGenerator.settings)
-        _ = tracker.update(to: cluster.state)
-        let backend = InMemoryBackend(Ruleset(family: .ipv4))
-        let engine = ReconcileEngine(backend: backend, family: .ipv4)
-        _ = try engine.reconcile(tracker.ruleset)
-        tracker.clearUnappliedChanges()
+        var (generator, cluster, tracker, _, engine) = try AppliedCluster.make(seed: seed)
         for round in 1...12 {
             let (next, events) = generator.changing(cluster, count: 1 + round % 5, changeSeed: UInt64(round) &* seed)
             cluster = next
@@ -41,14 +50,7 @@ import Testing
 
     @Test(arguments: [UInt64(1), 2, 3, 4, 5, 6])
     func changePlansMatchFullPlansAndKeepTheViewExact(seed: UInt64) throws {
-        let generator = ClusterGenerator(seed: seed)
-        var cluster = generator.cluster(services: 150)
-        var tracker = ChangeTracker(settings: ClusterGenerator.settings)
-        _ = tracker.update(to: cluster.state)
-        let backend = InMemoryBackend(Ruleset(family: .ipv4))
-        let engine = ReconcileEngine(backend: backend, family: .ipv4)
-        _ = try engine.reconcile(tracker.ruleset, change: tracker.unappliedChange)
-        tracker.clearUnappliedChanges()
+        var (generator, cluster, tracker, backend, engine) = try AppliedCluster.make(seed: seed)
         for round in 1...12 {
             let (next, events) = generator.changing(cluster, count: 1 + round % 5, changeSeed: UInt64(round) &* seed)
             cluster = next
