@@ -4,7 +4,8 @@ import NetlinkBridge
 import Reconciler
 
 /// `kpx-bench agent`: what a running agent holds, in a process of its own, so its peak RSS can be
-/// read: the cluster objects, a change tracker, the engine's cached state. Prints ru_maxrss (KiB).
+/// read: the cluster objects, a change tracker, the engine's view. Prints, in KiB, the start-up peak
+/// (VmHWM after the cold apply and restart), the RSS after the syncs, and the peak over the syncs.
 struct AgentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "agent", abstract: "Peak-RSS probe (used by run).")
 
@@ -25,6 +26,10 @@ struct AgentCommand: ParsableCommand {
         let engine = ReconcileEngine(backend: try NetlinkBackend(netns: ns), family: .ipv4)
         _ = try engine.reconcile(tracker.ruleset)
         tracker.clearUnappliedChanges()
+        // The start-up peak (cold apply, restart) apart from the running agent's: writing 5 to
+        // clear_refs resets VmHWM to the current RSS (Linux >= 4.0).
+        let startupPeak = Self.statusField("VmHWM") ?? Usage.process().maxRSSKB
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
         let (_, forward) = generator.changing(cluster, count: changed, kinds: changed == 1 ? [.endpointReplaced] : ChangeKind.allCases)
         let backward = ChangeSet.reverse(forward, base: cluster)
         for i in 0..<syncs {
@@ -34,12 +39,14 @@ struct AgentCommand: ParsableCommand {
         }
         // VmHWM: this process's own high-water mark (ru_maxrss would include the parent's
         // RSS, inherited through vfork+exec); VmRSS: what the agent holds between syncs.
+        print(startupPeak, Self.statusField("VmRSS") ?? 0, Self.statusField("VmHWM") ?? 0)
+    }
+
+    /// A field of /proc/self/status in KiB.
+    static func statusField(_ name: String) -> Int? {
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        func field(_ name: String) -> Int? {
-            status.split(separator: "\n").first { $0.hasPrefix(name + ":") }?
-                .split(separator: " ").dropFirst().first.flatMap { Int($0) }
-        }
-        print(field("VmHWM") ?? Usage.process().maxRSSKB, field("VmRSS") ?? 0)
+        return status.split(separator: "\n").first { $0.hasPrefix(name + ":") }?
+            .split(separator: " ").dropFirst().first.flatMap { Int($0) }
     }
 }
 
