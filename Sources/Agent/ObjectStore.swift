@@ -16,6 +16,10 @@ struct ObjectStore {
     /// Services whose Service object changed, and whose endpoints changed, since the last drain.
     private(set) var pendingServices: Set<ServiceName> = []
     private(set) var pendingEndpoints: Set<ServiceName> = []
+    /// Slices whose model changed since the last drain.
+    private(set) var pendingSlices: Set<ObjectKey> = []
+    /// Whether every service must be recomputed (settings changed) rather than the pending ones.
+    private(set) var needsFullUpdate = false
     /// Earliest `last-change-trigger-time` of the pending endpoint changes, per service.
     private(set) var triggerTimes: [ServiceName: Date] = [:]
     /// Raw events received (kube-proxy counts every update).
@@ -62,12 +66,16 @@ struct ObjectStore {
     }
 
     /// Marks every service as changed (after a settings change).
-    mutating func markAllPending() { pendingServices.formUnion(serviceModels.keys) }
+    mutating func markAllPending() {
+        pendingServices.formUnion(serviceModels.keys)
+        needsFullUpdate = true
+    }
 
     /// Hands out the pending changes and clears them.
-    mutating func drain() -> (services: Set<ServiceName>, endpoints: Set<ServiceName>, triggers: [ServiceName: Date]) {
-        defer { pendingServices = []; pendingEndpoints = []; triggerTimes = [:] }
-        return (pendingServices, pendingEndpoints, triggerTimes)
+    mutating func drain() -> PendingChanges {
+        defer { pendingServices = []; pendingEndpoints = []; pendingSlices = []; triggerTimes = [:]; needsFullUpdate = false }
+        return PendingChanges(services: pendingServices, endpoints: pendingEndpoints, slices: pendingSlices,
+                              triggers: triggerTimes, full: needsFullUpdate)
     }
 
     private mutating func upsert(_ object: ClusterObject) -> Bool {
@@ -118,10 +126,42 @@ struct ObjectStore {
         let old = sliceModels[key]
         if old == model { return false }
         sliceModels[key] = model
+        pendingSlices.insert(key)
         for service in [old?.service, model?.service].compactMap({ $0 }) {
             pendingEndpoints.insert(service)
             if let trigger { triggerTimes[service] = min(triggerTimes[service] ?? trigger, trigger) }
         }
         return true
+    }
+}
+
+/// What changed in the store since the last sync.
+struct PendingChanges {
+    /// Services whose Service object changed.
+    var services: Set<ServiceName>
+    /// Services whose endpoints changed.
+    var endpoints: Set<ServiceName>
+    /// Slices whose model changed (added, updated or removed).
+    var slices: Set<ObjectKey>
+    /// Earliest `last-change-trigger-time` per service with endpoint changes.
+    var triggers: [ServiceName: Date]
+    /// Every service must be recomputed.
+    var full: Bool
+}
+
+extension ChangeTracker {
+    /// Brings the tracker to the store's objects by applying only the pending changes (cost of
+    /// the change, not of the cluster). Returns the services recomputed.
+    mutating func apply(_ pending: PendingChanges, from store: ObjectStore) -> Set<ServiceName> {
+        var recomputed: Set<ServiceName> = []
+        for name in pending.services {
+            if let model = store.serviceModels[name] { upsert(service: model) } else { delete(service: name) }
+            recomputed.formUnion(lastRecomputed)
+        }
+        for key in pending.slices {
+            if let model = store.sliceModels[key] { upsert(slice: model) } else { delete(slice: key.name, namespace: key.namespace) }
+            recomputed.formUnion(lastRecomputed)
+        }
+        return recomputed
     }
 }

@@ -102,7 +102,10 @@ public final class ProxyAgent: @unchecked Sendable {
         let pending = store.drain()
         metrics.serviceChangesPending.set(to: 0)
         metrics.endpointChangesPending.set(to: 0)
-        let recomputed = tracker.update(to: store.state)
+        // Start-up, verification and settings changes compare every object; other syncs apply
+        // only what changed.
+        let whole = pending.full || reason == .initial || reason == .periodic
+        let recomputed = whole ? tracker.update(to: store.state) : tracker.apply(pending, from: store)
         let desired = tracker.ruleset
         if reason == .initial || reason == .periodic {
             engine.invalidate()
