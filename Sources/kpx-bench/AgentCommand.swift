@@ -33,7 +33,7 @@ struct AgentCommand: ParsableCommand {
         let (_, forward) = generator.changing(cluster, count: changed, kinds: changed == 1 ? [.endpointReplaced] : ChangeKind.allCases)
         let backward = ChangeSet.reverse(forward, base: cluster)
         for i in 0..<syncs {
-            for e in (i % 2 == 0 ? forward : backward) { e.apply(to: &tracker) }
+            tracker.batch { t in for e in (i % 2 == 0 ? forward : backward) { e.apply(to: &t) } }
             _ = try engine.reconcile(tracker.ruleset, change: tracker.unappliedChange)
             tracker.clearUnappliedChanges()
         }

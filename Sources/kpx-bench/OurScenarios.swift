@@ -85,7 +85,7 @@ extension Runner {
                     var recompute = 0.0
                     var (outcome, s) = try measure {
                         let t0 = ContinuousClock.now
-                        for e in events { e.apply(to: &tracker) }
+                        tracker.batch { t in for e in events { e.apply(to: &t) } }
                         recompute = milliseconds(since: t0)
                         let outcome = try engine.reconcile(tracker.ruleset, change: tracker.unappliedChange)
                         tracker.clearUnappliedChanges()

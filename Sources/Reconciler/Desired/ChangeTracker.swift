@@ -7,12 +7,12 @@ public struct ChangeTracker: Sendable {
     public private(set) var services: [ServiceName: ServiceModel] = [:]
     /// Slices by `namespace/sliceName`.
     public private(set) var slices: [String: EndpointSliceModel] = [:]
-    public private(set) var ruleset: Ruleset
+    public internal(set) var ruleset: Ruleset
     /// Services whose fragment was recomputed by the last update.
-    public private(set) var lastRecomputed: Set<ServiceName> = []
+    public internal(set) var lastRecomputed: Set<ServiceName> = []
     /// Chains whose rules may differ after the last update (the recomputed services' own chains,
     /// old and new, plus the shared kube chains they write to); every other chain is unchanged.
-    public private(set) var lastChangedChains: [TableName: Set<String>] = [:]
+    public internal(set) var lastChangedChains: [TableName: Set<String>] = [:]
     /// Every chain changed since `clearUnappliedChanges()`: the scope to plan after the previous
     /// ruleset was applied (see `ReconcileEngine.reconcile(_:scope:)`).
     public private(set) var unappliedChanges: [TableName: Set<String>] = [:]
@@ -50,10 +50,15 @@ public struct ChangeTracker: Sendable {
     func fragment(_ name: ServiceName) -> ServiceFragment? { fragments[name] }
 
     private var slicesByService: [ServiceName: Set<String>] = [:]
-    private var fragments: [ServiceName: ServiceFragment] = [:]
-    private var layout = FragmentLayout()
+    var fragments: [ServiceName: ServiceFragment] = [:]
+    var layout = FragmentLayout()
+    /// Services whose fragment changed but is not yet in `ruleset` (during a `batch`).
+    var unplaced: Set<ServiceName> = []
+    /// Whether every fragment must be reassembled (large-cluster mode flipped during a batch).
+    var reassemble = false
+    var batching = false
     private var endpointTotal = 0
-    private var context: GenerationContext
+    var context: GenerationContext
 
     public init(settings: ProxySettings) {
         self.settings = settings
@@ -83,7 +88,10 @@ public struct ChangeTracker: Sendable {
 
     public mutating func delete(slice name: String, namespace: String) {
         let key = "\(namespace)/\(name)"
-        guard let old = slices[key] else { lastRecomputed = []; return }
+        guard let old = slices[key] else {
+            if !batching { lastRecomputed = []; lastChangedChains = [:] }
+            return
+        }
         update(affected: [old.service]) { $0.putSlice(key, nil) }
     }
 
@@ -129,7 +137,7 @@ public struct ChangeTracker: Sendable {
             for name in recompute where ports[name] == nil { ports[name] = servicePorts(name) }
         }
         var changed: [TableName: Set<String>] = [:]
-        if flip { wholeChainsSinceApply = true }
+        if flip { wholeChainsSinceApply = true; reassemble = true }
         for name in recompute {
             let list = ports[name] ?? []
             let new = list.isEmpty ? nil : DesiredState.fragment(list, ctx: context)
@@ -139,15 +147,17 @@ public struct ChangeTracker: Sendable {
             for chain in new?.chains ?? [] { owners[chain.name] = name }
             endpointTotal += (new?.endpointCount ?? 0) - (fragments[name]?.endpointCount ?? 0)
             fragments[name] = new
-            if !flip { layout.set(name, new, in: &ruleset) }
         }
-        if flip {
-            layout = FragmentLayout(fragments)
-            ruleset = DesiredState.assemble(ordered: layout.fragments, ctx: context)
+        unplaced.formUnion(recompute)
+        if batching {
+            lastRecomputed.formUnion(recompute)
+            for (table, names) in changed { lastChangedChains[table, default: []].formUnion(names) }
+        } else {
+            lastRecomputed = recompute
+            lastChangedChains = changed
+            placeFragments()
         }
-        lastRecomputed = recompute
-        lastChangedChains = changed
-        unappliedChanges.merge(changed) { $0.union($1) }
+        for (table, names) in changed { unappliedChanges[table, default: []].formUnion(names) }
     }
 
     /// Records the chains whose rules differ between the old and new fragment: the service's own

@@ -33,28 +33,55 @@ struct FragmentLayout: Sendable {
 
     /// Replaces, inserts or (with nil) removes `name`'s fragment, patching `ruleset` to match.
     mutating func set(_ name: ServiceName, _ new: ServiceFragment?, in ruleset: inout Ruleset) {
-        let i = Self.insertionIndex(names, name)
-        let exists = i < names.count && names[i] == name
-        if !exists && new == nil { return }
-        var offset = SIMD8<Int>()
-        for j in 0..<i { offset &+= counts[j] }
-        let old = exists ? counts[i] : SIMD8<Int>()
+        set([(name, new)], in: &ruleset)
+    }
+
+    /// One fragment change located in the layout: its index, the rules before it and its old counts.
+    private struct Located {
+        var name: ServiceName
+        var new: ServiceFragment?
+        var index: Int
+        var exists: Bool
+        var offset: SIMD8<Int>
+        var old: SIMD8<Int>
+        var slots: Range<Int> { index..<(exists ? index + 1 : index) }
+    }
+
+    /// Replaces, inserts or (with nil) removes several fragments (`changes` sorted by name, each
+    /// name once), patching `ruleset` with one splice per chain whatever the number of changes.
+    mutating func set(_ changes: [(ServiceName, ServiceFragment?)], in ruleset: inout Ruleset) {
+        let located = locate(changes)
+        guard !located.isEmpty else { return }
         for (k, (table, chain)) in Self.sharedSlots.enumerated() {
-            let rules = (table == .filter ? new?.filter[chain] : new?.nat[chain]) ?? []
-            if old[k] == 0 && rules.isEmpty { continue }
-            Self.patch(&ruleset, table, chain) { $0.replaceSubrange(offset[k]..<(offset[k] + old[k]), with: rules) }
+            let edits: [Array<Rule>.SpliceEdit] = located.compactMap { c in
+                let rules = (table == .filter ? c.new?.filter[chain] : c.new?.nat[chain]) ?? []
+                return c.old[k] == 0 && rules.isEmpty ? nil : (c.offset[k]..<(c.offset[k] + c.old[k]), rules)
+            }
+            if !edits.isEmpty { Self.patch(&ruleset, table, chain) { $0.splice(edits) } }
         }
-        if old[6] > 0 || !(new?.chains.isEmpty ?? true) {
-            let t = ruleset.tables.firstIndex { $0.name == .nat }!
-            let base = ruleset.tables[t].index(of: KubeChains.markMasq)! + 1 + offset[6]
-            ruleset.tables[t].chains.replaceSubrange(base..<(base + old[6]), with: new?.chains ?? [])
+        let t = ruleset.tables.firstIndex { $0.name == .nat }!
+        let base = ruleset.tables[t].index(of: KubeChains.markMasq)! + 1
+        ruleset.tables[t].chains.splice(located.map { c in
+            ((base + c.offset[6])..<(base + c.offset[6] + c.old[6]), c.new?.chains ?? [])
+        })
+        names.splice(located.map { ($0.slots, $0.new == nil ? [] : [$0.name]) })
+        fragments.splice(located.map { ($0.slots, $0.new.map { [$0] } ?? []) })
+        counts.splice(located.map { ($0.slots, $0.new.map { [Self.counts($0)] } ?? []) })
+    }
+
+    /// Finds each change's place and the rule counts before it, in one pass over the counts.
+    private func locate(_ changes: [(ServiceName, ServiceFragment?)]) -> [Located] {
+        var out: [Located] = []
+        var offset = SIMD8<Int>(), j = 0
+        for (name, new) in changes {
+            let i = Self.insertionIndex(names, name)
+            let exists = i < names.count && names[i] == name
+            if !exists && new == nil { continue }
+            while j < i { offset &+= counts[j]; j += 1 }
+            out.append(Located(name: name, new: new, index: i, exists: exists, offset: offset,
+                               old: exists ? counts[i] : SIMD8<Int>()))
         }
-        switch (exists, new) {
-        case (true, let f?): fragments[i] = f; counts[i] = Self.counts(f)
-        case (true, nil): names.remove(at: i); fragments.remove(at: i); counts.remove(at: i)
-        case (false, let f?): names.insert(name, at: i); fragments.insert(f, at: i); counts.insert(Self.counts(f), at: i)
-        case (false, nil): break
-        }
+        return out
     }
 
     private static func patch(_ rs: inout Ruleset, _ table: TableName, _ chain: String, _ edit: (inout [Rule]) -> Void) {

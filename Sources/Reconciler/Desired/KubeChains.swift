@@ -14,7 +14,8 @@ public enum KubeChains {
 
     /// First 16 characters of base32(sha256(text)).
     public static func hash16(_ text: String) -> String {
-        String(Base32.encode(SHA256.hash(text)).prefix(16))
+        var text = text
+        return text.withUTF8 { Base32.prefix16(SHA256.digest(UnsafeRawBufferPointer($0))) }
     }
 
     /// `KUBE-SVC-…` for a service port name string (`ns/svc:port`) and lower-case protocol.

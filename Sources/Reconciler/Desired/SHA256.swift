@@ -13,35 +13,51 @@ public enum SHA256 {
 
     /// The 32-byte digest of `message`.
     public static func hash(_ message: [UInt8]) -> [UInt8] {
-        var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                           0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-        var data = message
-        let bitLength = UInt64(message.count) &* 8
-        data.append(0x80)
-        while data.count % 64 != 56 { data.append(0) }
-        for i in (0..<8).reversed() { data.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-        var w = [UInt32](repeating: 0, count: 64)
-        for chunk in stride(from: 0, to: data.count, by: 64) {
-            for i in 0..<16 {
-                let b = chunk + i * 4
-                w[i] = UInt32(data[b]) << 24 | UInt32(data[b + 1]) << 16 | UInt32(data[b + 2]) << 8 | UInt32(data[b + 3])
-            }
-            for i in 16..<64 {
-                let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            compress(&h, w)
-        }
+        let h = message.withUnsafeBytes { digest($0) }
         var out: [UInt8] = []
         out.reserveCapacity(32)
-        for v in h { for s in [24, 16, 8, 0] { out.append(UInt8(truncatingIfNeeded: v >> UInt32(s))) } }
+        for i in 0..<8 { for s: UInt32 in [24, 16, 8, 0] { out.append(UInt8(truncatingIfNeeded: h[i] >> s)) } }
         return out
     }
 
     public static func hash(_ text: String) -> [UInt8] { hash(Array(text.utf8)) }
 
-    private static func compress(_ h: inout [UInt32], _ w: [UInt32]) {
+    /// The digest of `message` as eight big-endian words, computed without heap allocations.
+    static func digest(_ message: UnsafeRawBufferPointer) -> SIMD8<UInt32> {
+        var h = SIMD8<UInt32>(0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+        let padded = (message.count + 9 + 63) / 64 * 64
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: padded) { data in
+            data.initialize(repeating: 0)
+            _ = data.initialize(from: message)
+            data[message.count] = 0x80
+            let bitLength = UInt64(message.count) &* 8
+            for i in 0..<8 { data[padded - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8)) }
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                k.withUnsafeBufferPointer { k in
+                    for chunk in stride(from: 0, to: padded, by: 64) {
+                        schedule(data, chunk, w)
+                        compress(&h, w, k)
+                    }
+                }
+            }
+        }
+        return h
+    }
+
+    /// The message schedule of the 64-byte block at `chunk`.
+    private static func schedule(_ data: UnsafeMutableBufferPointer<UInt8>, _ chunk: Int, _ w: UnsafeMutableBufferPointer<UInt32>) {
+        for i in 0..<16 {
+            let b = chunk + i * 4
+            w[i] = UInt32(data[b]) << 24 | UInt32(data[b + 1]) << 16 | UInt32(data[b + 2]) << 8 | UInt32(data[b + 3])
+        }
+        for i in 16..<64 {
+            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+        }
+    }
+
+    private static func compress(_ h: inout SIMD8<UInt32>, _ w: UnsafeMutableBufferPointer<UInt32>, _ k: UnsafeBufferPointer<UInt32>) {
         var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
         for i in 0..<64 {
             let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
@@ -52,8 +68,7 @@ public enum SHA256 {
             let t2 = s0 &+ maj
             hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
         }
-        h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d
-        h[4] = h[4] &+ e; h[5] = h[5] &+ f; h[6] = h[6] &+ g; h[7] = h[7] &+ hh
+        h &+= SIMD8(a, b, c, d, e, f, g, hh)
     }
 
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
@@ -62,6 +77,23 @@ public enum SHA256 {
 /// RFC 4648 base32 with the standard alphabet and `=` padding (Go's `base32.StdEncoding`).
 public enum Base32 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
+
+    /// The first 16 characters of the encoding of `digest` (its first 80 bits, no padding).
+    static func prefix16(_ digest: SIMD8<UInt32>) -> String {
+        let hi = UInt64(digest[0]) << 32 | UInt64(digest[1]), lo = UInt64(digest[2]) << 32 | UInt64(digest[3])
+        return String(unsafeUninitializedCapacity: 16) { out in
+            alphabet.withUnsafeBufferPointer { a in
+                for i in 0..<16 {
+                    let start = i * 5, end = start + 5
+                    let v = end <= 64 ? hi >> UInt64(64 - end)
+                        : start >= 64 ? lo >> UInt64(128 - end)
+                        : hi << UInt64(end - 64) | lo >> UInt64(128 - end)
+                    out[i] = a[Int(v & 31)]
+                }
+            }
+            return 16
+        }
+    }
 
     public static func encode(_ data: [UInt8]) -> String {
         var out: [UInt8] = []

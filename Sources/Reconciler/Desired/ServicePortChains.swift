@@ -42,7 +42,7 @@ extension ServicePortRules {
             }
         }
         rules.append(Shapes.rule(comment: "other traffic to \(spn) will be dropped by KUBE-PROXY-FIREWALL", target: nil))
-        out.addToChain(svc.firewallChain, rules)
+        out.addToChain(plan.firewallChain, rules)
     }
 
     mutating func policyChains() {
@@ -59,7 +59,7 @@ extension ServicePortRules {
         var rules: [Rule] = []
         if let timeout = svc.affinityTimeout {
             for ep in endpoints {
-                let sep = ep.chainName(for: svc.name)
+                let sep = plan.endpointChain(ep)
                 let recent = RecentMatch(command: .rcheck, name: sep, seconds: UInt32(timeout), reap: true)
                 rules.append(Shapes.rule(comment: ctx.endpointComment("\(spn) -> \(ep.string)"),
                                          [.recent(recent)], target: .jump(sep)))
@@ -69,14 +69,14 @@ extension ServicePortRules {
         for (i, ep) in endpoints.enumerated() {
             let stat: [Match] = i < n - 1 ? [.statistic(.random(1.0 / Double(n - i)))] : []
             rules.append(Shapes.rule(comment: ctx.endpointComment("\(spn) -> \(ep.string)"), stat,
-                                     target: .jump(ep.chainName(for: svc.name))))
+                                     target: .jump(plan.endpointChain(ep))))
         }
         return rules
     }
 
     mutating func endpointChains() {
         for ep in plan.eps.allReachable {
-            let sep = ep.chainName(for: svc.name)
+            let sep = plan.endpointChain(ep)
             let comment = ctx.endpointComment(spn)
             var hairpin = Shapes.rule(comment: comment, target: .jump(KubeChains.markMasq))
             hairpin.source = Shapes.host(ep.ip)

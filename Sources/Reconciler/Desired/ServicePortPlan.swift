@@ -15,6 +15,9 @@ struct ServicePortPlan {
     let usesExternalChain: Bool
     let usesFWChain: Bool
     let loadBalancerChain: String
+    let firewallChain: String
+    /// The `KUBE-SEP-…` chain of each reachable endpoint, by endpoint string.
+    let endpointChains: [String: String]
     /// Target and comment for filter rules when internal / external traffic has no endpoints.
     let internalFilter: (Target, String)?
     let externalFilter: (Target, String)?
@@ -23,9 +26,16 @@ struct ServicePortPlan {
         self.svc = svc
         self.eps = eps
         spn = svc.nameString
-        clusterChain = svc.clusterPolicyChain
-        localChain = svc.localPolicyChain
-        externalChain = svc.externalChain
+        let (name, proto) = (svc.nameString, svc.protoLower)
+        let hash = KubeChains.hash16(name + proto)
+        clusterChain = "KUBE-SVC-" + hash
+        localChain = "KUBE-SVL-" + hash
+        externalChain = "KUBE-EXT-" + hash
+        firewallChain = "KUBE-FW-" + hash
+        endpointChains = Dictionary(eps.allReachable.map { ep in
+            let text = ep.string
+            return (text, KubeChains.endpoint(name, proto, text))
+        }, uniquingKeysWith: { a, _ in a })
         let has = eps.hasAnyEndpoints
         usesClusterChain = !eps.cluster.isEmpty && svc.usesClusterEndpoints
         usesLocalChain = !eps.local.isEmpty && svc.usesLocalEndpoints
@@ -35,7 +45,7 @@ struct ServicePortPlan {
         hasExternalEndpoints = has && !(svc.externalPolicyLocal && eps.local.isEmpty)
         usesExternalChain = has && svc.externallyAccessible
         usesFWChain = has && !svc.loadBalancerVIPs.isEmpty && !svc.loadBalancerSourceRanges.isEmpty
-        loadBalancerChain = usesFWChain ? svc.firewallChain : externalChain
+        loadBalancerChain = usesFWChain ? firewallChain : externalChain
         if !has {
             internalFilter = (.reject(RejectTarget(with: family == .ipv4 ? "icmp-port-unreachable" : "icmp6-port-unreachable")),
                               "\(spn) has no endpoints")
@@ -44,5 +54,10 @@ struct ServicePortPlan {
             internalFilter = hasInternalEndpoints ? nil : (.drop, "\(spn) has no local endpoints")
             externalFilter = hasExternalEndpoints ? nil : (.drop, "\(spn) has no local endpoints")
         }
+    }
+
+    /// The `KUBE-SEP-…` chain of `ep`.
+    func endpointChain(_ ep: EndpointInfo) -> String {
+        endpointChains[ep.string] ?? ep.chainName(for: svc.name)
     }
 }

@@ -56,7 +56,7 @@ struct ServicePortRules {
             }
             if plan.usesFWChain {
                 out.addFilter(KubeChains.proxyFirewall, Shapes.portRule(
-                    comment: "\(spn) traffic not accepted by \(svc.firewallChain)", proto, dst: ip, dport: svc.port, target: .drop))
+                    comment: "\(spn) traffic not accepted by \(plan.firewallChain)", proto, dst: ip, dport: svc.port, target: .drop))
             }
         }
         guard let (t, c) = plan.externalFilter else { return }

@@ -54,7 +54,12 @@ enum AppliedCluster {
         for round in 1...12 {
             let (next, events) = generator.changing(cluster, count: 1 + round % 5, changeSeed: UInt64(round) &* seed)
             cluster = next
-            for event in events { event.apply(to: &tracker) }
+            // Even rounds apply the events as one batch, odd rounds one by one.
+            if round % 2 == 0 {
+                tracker.batch { t in for event in events { event.apply(to: &t) } }
+            } else {
+                for event in events { event.apply(to: &tracker) }
+            }
             let full = Planner.plan(observed: try #require(engine.cache), desired: tracker.ruleset)
             let outcome = try engine.reconcile(tracker.ruleset, change: tracker.unappliedChange)
             tracker.clearUnappliedChanges()
