@@ -153,15 +153,16 @@ extension ChangeTracker {
     /// Brings the tracker to the store's objects by applying only the pending changes (cost of
     /// the change, not of the cluster). Returns the services recomputed.
     mutating func apply(_ pending: PendingChanges, from store: ObjectStore) -> Set<ServiceName> {
-        var recomputed: Set<ServiceName> = []
-        for name in pending.services {
-            if let model = store.serviceModels[name] { upsert(service: model) } else { delete(service: name) }
-            recomputed.formUnion(lastRecomputed)
+        batch { tracker in
+            for name in pending.services {
+                if let model = store.serviceModels[name] { tracker.upsert(service: model) } else { tracker.delete(service: name) }
+            }
+            for key in pending.slices {
+                if let model = store.sliceModels[key] { tracker.upsert(slice: model) } else {
+                    tracker.delete(slice: key.name, namespace: key.namespace)
+                }
+            }
         }
-        for key in pending.slices {
-            if let model = store.sliceModels[key] { upsert(slice: model) } else { delete(slice: key.name, namespace: key.namespace) }
-            recomputed.formUnion(lastRecomputed)
-        }
-        return recomputed
+        return lastRecomputed
     }
 }
