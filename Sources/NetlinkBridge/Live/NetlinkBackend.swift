@@ -42,20 +42,24 @@ public final class NetlinkBackend: RulesetBackend {
         return out
     }
 
-    public func commit(_ plan: Plan) throws {
-        let batch = try PlanTranslator.batch(plan)
-        try Self.translatingErrors { try client.commit(batch) }
-        committedMessages += batch.operations.count + 2
-    }
+    public func commit(_ plan: Plan) throws { _ = try commitEncoded(plan, echo: false) }
 
     /// Commits like `commit(_:)`, with the kernel echoing each inserted rule, and returns the
     /// handles of the plan's `.insertRule` operations by plan index (those whose echo was lost
     /// are absent).
-    public func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] {
-        let (batch, firstOperation) = try PlanTranslator.batchWithIndex(plan)
-        let learned = try Self.translatingErrors { try client.commit(batch, echo: true) }
-        committedMessages += batch.operations.count + 2
-        return PlanTranslator.insertHandles(learned, plan: plan, firstOperation: firstOperation)
+    public func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] { try commitEncoded(plan, echo: true) }
+
+    /// Encodes `plan` straight into its datagram, commits it, then hands the memory of a large
+    /// batch back to the system.
+    private func commitEncoded(_ plan: Plan, echo: Bool) throws -> [Int: UInt64] {
+        let (handles, bytes) = try Self.translatingErrors { () throws -> ([Int: UInt64], Int) in
+            var encoded = try PlanEncoder.encode(plan, ipsets: client.ipsets, echoingInserts: echo)
+            let handles = try client.commit(&encoded)
+            committedMessages += encoded.datagram.messageCount
+            return (handles, encoded.datagram.byteCount)
+        }
+        ReleasedMemory.trim(afterBatchOf: bytes)
+        return handles
     }
 
     /// Runs a commit, reporting nf_tables and ipset refusals as `BackendError`s.
