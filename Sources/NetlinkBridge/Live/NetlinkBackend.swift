@@ -119,13 +119,7 @@ public enum PlanTranslator {
         case .createChain(let table, let chain):
             batch.append(table.builtinChains.contains(chain) ? try baseChain(table, chain) : .addChain(table: table.rawValue, chain: chain))
         case .insertRule(let table, let chain, let rule, let placement):
-            let position: NetlinkBridge.RulePlacement
-            switch placement {
-            case .append: position = .append
-            case .first: position = .first
-            case .before(let handle): position = .before(handle: handle)
-            }
-            batch.append(.addRule(try spec(rule, table, chain), position))
+            batch.append(.addRule(try spec(rule, table, chain), RulePlacement(placement)))
         case .replaceRule(let table, let chain, let handle, _, let rule):
             batch.append(.replaceRule(try spec(rule, table, chain), handle: handle))
         case .deleteRule(let table, let chain, let handle, let rule):
@@ -143,6 +137,17 @@ public enum PlanTranslator {
     static func baseChain(_ table: TableName, _ chain: String, policy: UInt32 = 1) throws -> NftOperation {
         guard let hook = BuiltinChains.hook(table: table, chain: chain) else { throw NftError.notFound("built-in chain \(table.rawValue)/\(chain)") }
         return .addBaseChain(table: table.rawValue, chain: chain, hook: hook, policy: policy)
+    }
+}
+
+extension RulePlacement {
+    /// A plan's placement (relative to rules that exist before the batch) as written.
+    init(_ placement: PlanOperation.Placement) {
+        switch placement {
+        case .append: self = .append
+        case .first: self = .first
+        case .before(let handle): self = .before(handle: handle)
+        }
     }
 }
 

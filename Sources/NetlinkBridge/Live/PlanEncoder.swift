@@ -22,6 +22,13 @@ public struct EncodedPlan: Sendable {
         try PlanTranslator.append(plan.operations[j], to: &batch, family: family)
         return batch.operations[index - Int(firstOperation[j])]
     }
+
+    /// The batch operation of a plan operation that becomes exactly one (a rule's).
+    static func operation(_ operation: PlanOperation, family: NftFamily) throws -> NftOperation {
+        var batch = NftBatch(family: family)
+        try PlanTranslator.append(operation, to: &batch, family: family)
+        return batch.operations[0]
+    }
 }
 
 /// Plan -> datagram in one pass: each operation is translated and written straight into the
@@ -41,19 +48,46 @@ public enum PlanEncoder {
         writer.beginBatch(generation: plan.generation)
         for (j, operation) in plan.operations.enumerated() {
             firstOperation.append(Int32(planIndex.count))
-            try PlanTranslator.append(operation, to: &scratch, family: family)
-            for op in scratch.operations {
-                let bound = op.needsIpsets
-                    ? try NftBatch.bindingIpsets(op, index: planIndex.count, try NftClient.requireIpsets(ipsets), family: family)
-                    : op
-                writer.write(bound, echo: echoingInserts)
-                planIndex.append(Int32(j))
+            switch operation {
+            case .insertRule(let table, let chain, let rule, let placement):
+                let spec = try ruleSpec(rule, table: table, chain: chain, family: family, ipsets: ipsets,
+                                        index: planIndex.count) {
+                    try EncodedPlan.operation(plan.operations[j], family: family)
+                }
+                writer.writeRule(spec, placement: RulePlacement(placement), echo: echoingInserts)
+            case .replaceRule(let table, let chain, let handle, _, let rule):
+                let spec = try ruleSpec(rule, table: table, chain: chain, family: family, ipsets: ipsets,
+                                        index: planIndex.count) {
+                    try EncodedPlan.operation(plan.operations[j], family: family)
+                }
+                writer.writeRule(spec, placement: .first, replacing: handle)
+            default:
+                try PlanTranslator.append(operation, to: &scratch, family: family)
+                for op in scratch.operations { writer.write(op, echo: echoingInserts) }
+                planIndex.append(contentsOf: repeatElement(Int32(j), count: scratch.operations.count - 1))
+                scratch.operations.removeAll(keepingCapacity: true)
             }
-            scratch.operations.removeAll(keepingCapacity: true)
+            planIndex.append(Int32(j))
         }
         writer.endBatch()
         return EncodedPlan(plan: plan, datagram: writer.finish(), echoesInserts: echoingInserts,
                            planIndex: planIndex, firstOperation: firstOperation)
+    }
+
+    /// The rule encoded for writing, set matches bound. Unlike `PlanTranslator`'s specs it
+    /// carries no origin (its text is rendered only for an error, from `operation`).
+    static func ruleSpec(_ rule: Rule, table: TableName, chain: String, family: NftFamily,
+                         ipsets: (any IpsetLookup)?, index: Int,
+                         operation: () throws -> NftOperation) throws -> NftRuleSpec {
+        let spec = try RuleEncoder.spec(rule, table: table.rawValue, chain: chain, family: family)
+        guard !spec.ipsets.isEmpty else { return spec }
+        let lookup = try NftClient.requireIpsets(ipsets)
+        do {
+            return try spec.bindingIpsets(lookup, family: family)
+        } catch let error as IpsetError {
+            throw NftError.rejected(operation: try operation(), index: index, errno: NftBatch.errno(error),
+                                    message: error.description)
+        }
     }
 }
 

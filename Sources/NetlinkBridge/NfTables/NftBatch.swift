@@ -38,10 +38,14 @@ public struct NftBatch: Hashable, Sendable, CustomStringConvertible {
             default: return op
             }
         } catch let error as IpsetError {
-            let errno: Int32
-            if case .wrongFamily = error { errno = EINVAL } else { errno = ENOENT }
-            throw NftError.rejected(operation: op, index: index, errno: errno, message: error.description)
+            throw NftError.rejected(operation: op, index: index, errno: errno(error), message: error.description)
         }
+    }
+
+    /// The errno iptables reports for a set it cannot use: EINVAL for the other family, else ENOENT.
+    static func errno(_ error: IpsetError) -> Int32 {
+        if case .wrongFamily = error { return EINVAL }
+        return ENOENT
     }
 
     public var description: String {
