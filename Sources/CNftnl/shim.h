@@ -7,6 +7,7 @@
 #include <netinet/in.h> /* before any linux/ header: libc-compat.h then skips linux/in.h, in6.h */
 #include <errno.h>
 #include <string.h>
+#include <malloc.h> /* malloc_trim: glibc only, not in Swift's Glibc module */
 #include <libmnl/libmnl.h>
 #include <libnftnl/table.h>
 #include <libnftnl/chain.h>

@@ -21,6 +21,13 @@ final class CountingExchange: MessageExchange {
         try inner.send(messages)
     }
 
+    func send(_ datagram: BatchDatagram) throws {
+        sendCalls += 1
+        sentMessages += datagram.messageCount
+        sentBytes += datagram.byteCount
+        try inner.send(datagram)
+    }
+
     func receive(wait: Bool) throws -> [NetlinkMessage]? {
         let got = try inner.receive(wait: wait)
         if let got {

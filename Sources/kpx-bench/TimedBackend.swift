@@ -40,27 +40,23 @@ final class TimedBackend: RulesetBackend {
     }
 
     /// As `NetlinkBackend.commit`, with encoding and the kernel transaction timed apart.
-    func commit(_ plan: Plan) throws {
-        let batch = try timed("encode") { try PlanTranslator.batch(plan) }
-        do {
-            try timed("commit") { try client.commit(batch) }
-            commits += 1
-        } catch NftError.generationChanged(let planned) {
-            throw BackendError.generationChanged(planned: planned)
-        } catch let error as NftError {
-            throw BackendError.rejected("\(error)")
-        }
-    }
+    func commit(_ plan: Plan) throws { _ = try commitEncoded(plan, echo: false) }
 
     /// As `NetlinkBackend.commitLearningHandles`, timed as `commit` is (the echoes are read
     /// inside the "commit" phase).
-    func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] {
-        let (batch, firstOperation) = try timed("encode") { try PlanTranslator.batchWithIndex(plan) }
-        let learned = try NetlinkBackend.translatingErrors {
-            try timed("commit") { try client.commit(batch, echo: true) }
+    func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] { try commitEncoded(plan, echo: true) }
+
+    /// As `NetlinkBackend` commits: the plan encoded straight into its datagram ("encode"),
+    /// sent and answered ("commit"), then the heap trimmed after a large batch ("trim").
+    private func commitEncoded(_ plan: Plan, echo: Bool) throws -> [Int: UInt64] {
+        let (handles, bytes) = try NetlinkBackend.translatingErrors { () throws -> ([Int: UInt64], Int) in
+            var encoded = try timed("encode") { try PlanEncoder.encode(plan, ipsets: client.ipsets, echoingInserts: echo) }
+            let handles = try timed("commit") { try client.commit(&encoded) }
+            return (handles, encoded.datagram.byteCount)
         }
         commits += 1
-        return PlanTranslator.insertHandles(learned, plan: plan, firstOperation: firstOperation)
+        timed("trim") { ReleasedMemory.trim(afterBatchOf: bytes) }
+        return handles
     }
 
     func changedChains(from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? {

@@ -42,20 +42,24 @@ public final class NetlinkBackend: RulesetBackend {
         return out
     }
 
-    public func commit(_ plan: Plan) throws {
-        let batch = try PlanTranslator.batch(plan)
-        try Self.translatingErrors { try client.commit(batch) }
-        committedMessages += batch.operations.count + 2
-    }
+    public func commit(_ plan: Plan) throws { _ = try commitEncoded(plan, echo: false) }
 
     /// Commits like `commit(_:)`, with the kernel echoing each inserted rule, and returns the
     /// handles of the plan's `.insertRule` operations by plan index (those whose echo was lost
     /// are absent).
-    public func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] {
-        let (batch, firstOperation) = try PlanTranslator.batchWithIndex(plan)
-        let learned = try Self.translatingErrors { try client.commit(batch, echo: true) }
-        committedMessages += batch.operations.count + 2
-        return PlanTranslator.insertHandles(learned, plan: plan, firstOperation: firstOperation)
+    public func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] { try commitEncoded(plan, echo: true) }
+
+    /// Encodes `plan` straight into its datagram, commits it, then hands the memory of a large
+    /// batch back to the system.
+    private func commitEncoded(_ plan: Plan, echo: Bool) throws -> [Int: UInt64] {
+        let (handles, bytes) = try Self.translatingErrors { () throws -> ([Int: UInt64], Int) in
+            var encoded = try PlanEncoder.encode(plan, ipsets: client.ipsets, echoingInserts: echo)
+            let handles = try client.commit(&encoded)
+            committedMessages += encoded.datagram.messageCount
+            return (handles, encoded.datagram.byteCount)
+        }
+        ReleasedMemory.trim(afterBatchOf: bytes)
+        return handles
     }
 
     /// Runs a commit, reporting nf_tables and ipset refusals as `BackendError`s.
@@ -115,13 +119,7 @@ public enum PlanTranslator {
         case .createChain(let table, let chain):
             batch.append(table.builtinChains.contains(chain) ? try baseChain(table, chain) : .addChain(table: table.rawValue, chain: chain))
         case .insertRule(let table, let chain, let rule, let placement):
-            let position: NetlinkBridge.RulePlacement
-            switch placement {
-            case .append: position = .append
-            case .first: position = .first
-            case .before(let handle): position = .before(handle: handle)
-            }
-            batch.append(.addRule(try spec(rule, table, chain), position))
+            batch.append(.addRule(try spec(rule, table, chain), RulePlacement(placement)))
         case .replaceRule(let table, let chain, let handle, _, let rule):
             batch.append(.replaceRule(try spec(rule, table, chain), handle: handle))
         case .deleteRule(let table, let chain, let handle, let rule):
@@ -139,6 +137,17 @@ public enum PlanTranslator {
     static func baseChain(_ table: TableName, _ chain: String, policy: UInt32 = 1) throws -> NftOperation {
         guard let hook = BuiltinChains.hook(table: table, chain: chain) else { throw NftError.notFound("built-in chain \(table.rawValue)/\(chain)") }
         return .addBaseChain(table: table.rawValue, chain: chain, hook: hook, policy: policy)
+    }
+}
+
+extension RulePlacement {
+    /// A plan's placement (relative to rules that exist before the batch) as written.
+    init(_ placement: PlanOperation.Placement) {
+        switch placement {
+        case .append: self = .append
+        case .first: self = .first
+        case .before(let handle): self = .before(handle: handle)
+        }
     }
 }
 

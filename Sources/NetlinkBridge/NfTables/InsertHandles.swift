@@ -13,14 +13,17 @@ extension NftClient {
         }
         let batch = try bindingIpsets(batch)
         var handles: [Int: UInt64] = [:]
-        let replies = try connection.sendBatch(batch.messages(echoingInserts: true)) { index, reply in
+        var datagram = batch.datagram(echoingInserts: true)
+        let replies = try connection.sendBatch(&datagram) { index, reply in
             // Message 0 is batch begin; operation i is message i + 1.
             let op = index - 1
             guard batch.operations.indices.contains(op),
                   let handle = InsertEcho.handle(in: reply, answering: batch.operations[op]) else { return }
             handles[op] = handle
         }
-        try Self.throwIfRefused(replies.errors, seqs: replies.seqs, batch: batch)
+        try Self.throwIfRefused(replies.errors, seqs: replies.seqs, generation: batch.generation) {
+            batch.operations[$0]
+        }
         // Echoes are only sent by a commit that went through; without one, an overrun leaves the
         // outcome unknown, as it does for `commit(_:)`.
         if let overrun = replies.overrun, handles.isEmpty { throw overrun }
@@ -34,11 +37,16 @@ enum InsertEcho {
     /// table and chain); nil for anything else (e.g. the NEWGEN that shares the first
     /// operation's sequence number) or a reply without a well-formed handle.
     static func handle(in reply: NetlinkMessageView, answering operation: NftOperation) -> UInt64? {
-        guard case .addRule(let spec, _) = operation,
-              reply.type == NftProtocol.subsystem | NftProtocol.Msg.newRule else { return nil }
+        guard case .addRule(let spec, _) = operation else { return nil }
+        return handle(in: reply, table: spec.table, chain: spec.chain)
+    }
+
+    /// The handle in `reply` when it is the NEWRULE echo of a rule inserted into `table`/`chain`.
+    static func handle(in reply: NetlinkMessageView, table: String, chain: String) -> UInt64? {
+        guard reply.type == NftProtocol.subsystem | NftProtocol.Msg.newRule else { return nil }
         typealias R = NftProtocol.RuleAttr
         return try? NftMessageParsing.withAttributes(payload: reply.payload) { a -> UInt64? in
-            guard a.stringEquals(R.table, spec.table), a.stringEquals(R.chain, spec.chain) else { return nil }
+            guard a.stringEquals(R.table, table), a.stringEquals(R.chain, chain) else { return nil }
             return a.u64(R.handle)
         }
     }

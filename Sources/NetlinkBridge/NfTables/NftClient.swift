@@ -86,33 +86,44 @@ public final class NftClient {
     /// the first operation the kernel refused; in both cases nothing was applied.
     public func commit(_ batch: NftBatch) throws {
         let batch = try bindingIpsets(batch)
-        let (seqs, errors) = try connection.sendBatch(batch.messages())
-        try Self.throwIfRefused(errors, seqs: seqs, batch: batch)
+        var datagram = batch.datagram()
+        let replies = try connection.sendBatch(&datagram) { _, _ in }
+        if let overrun = replies.overrun { throw overrun }
+        try Self.throwIfRefused(replies.errors, seqs: replies.seqs, generation: batch.generation) {
+            batch.operations[$0]
+        }
     }
 
     /// `batch` with its set matches bound through the client's ipset lookup.
     func bindingIpsets(_ batch: NftBatch) throws -> NftBatch {
         guard batch.needsIpsets else { return batch }
+        return try batch.bindingIpsets(try Self.requireIpsets(ipsets))
+    }
+
+    /// The lookup that rules with set matches need; refused (ENOENT, no operation named) when absent.
+    static func requireIpsets(_ ipsets: (any IpsetLookup)?) throws -> any IpsetLookup {
         guard let ipsets else {
             throw NftError.rejected(operation: nil, index: nil, errno: ENOENT,
                                     message: IpsetError.unavailable("client has no ipset lookup").description)
         }
-        return try batch.bindingIpsets(ipsets)
+        return ipsets
     }
 
     /// Throws the `NftError` of the first error reply to the batch sent with sequence numbers
-    /// `seqs` (batch begin, one per operation, batch end); returns when there is none.
-    static func throwIfRefused(_ errors: [NetlinkErrorReply], seqs: [UInt32], batch: NftBatch) throws {
+    /// `seqs` (batch begin, one per operation, batch end) and planned against `generation`;
+    /// returns when there is none. `operation` names batch operation i for the error.
+    static func throwIfRefused(_ errors: [NetlinkErrorReply], seqs: [UInt32], generation: UInt32?,
+                               operation: (Int) throws -> NftOperation?) throws {
         guard let first = errors.first else { return }
         guard let index = seqs.firstIndex(of: first.requestSeq) else {
             throw NftError.rejected(operation: nil, index: nil, errno: first.errno, message: first.message)
         }
         if index == 0 || index == seqs.count - 1 {
             // Batch begin / end: generation mismatch or a commit-time refusal.
-            if first.errno == 85 /* ERESTART */ { throw NftError.generationChanged(planned: batch.generation) }
+            if first.errno == 85 /* ERESTART */ { throw NftError.generationChanged(planned: generation) }
             throw NftError.rejected(operation: nil, index: nil, errno: first.errno, message: first.message)
         }
-        throw NftError.rejected(operation: batch.operations[index - 1], index: index - 1,
+        throw NftError.rejected(operation: try operation(index - 1), index: index - 1,
                                 errno: first.errno, message: first.message)
     }
 }

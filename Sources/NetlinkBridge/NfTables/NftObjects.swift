@@ -48,13 +48,18 @@ public struct NftRule: Hashable, Sendable {
     /// The NFTA_RULE_EXPRESSIONS payload (a list of NFTA_LIST_ELEM nests) for `expressions`.
     public static func encodeExpressions(_ expressions: [RawExpression]) -> [UInt8] {
         var w = AttributeWriter()
+        writeExpressions(expressions, into: &w)
+        return w.bytes
+    }
+
+    /// Appends the NFTA_RULE_EXPRESSIONS payload for `expressions` to `w`.
+    static func writeExpressions(_ expressions: [RawExpression], into w: inout AttributeWriter) {
         for e in expressions {
             w.nest(NftProtocol.listElem) { elem in
                 elem.putString(NftProtocol.exprName, e.name)
                 elem.nest(NftProtocol.exprData) { e.encodeData(into: &$0) }
             }
         }
-        return w.bytes
     }
 
     /// Parses an NFTA_RULE_EXPRESSIONS payload.

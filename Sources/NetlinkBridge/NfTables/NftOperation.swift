@@ -114,6 +114,14 @@ public enum NftOperation: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// True when the operation writes a rule with a still unbound `-m set` index.
+    public var needsIpsets: Bool {
+        switch self {
+        case .addRule(let spec, _), .replaceRule(let spec, _): return !spec.ipsets.isEmpty
+        default: return false
+        }
+    }
+
     /// The chain this operation concerns, if any.
     public var chain: String? {
         switch self {

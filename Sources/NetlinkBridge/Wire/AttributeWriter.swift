@@ -6,6 +6,19 @@ public struct AttributeWriter: Sendable {
 
     public init() {}
 
+    /// An empty writer with room for `capacity` bytes.
+    init(reserving capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    /// The bytes written, handed over without a copy, leaving the writer empty.
+    mutating func take() -> [UInt8] {
+        var out: [UInt8] = []
+        swap(&out, &bytes)
+        return out
+    }
+
+    /// How many bytes are written.
+    var count: Int { bytes.count }
+
     /// Appends an attribute with raw `value` bytes.
     public mutating func put(_ type: UInt16, _ value: [UInt8], nested: Bool = false) {
         header(UInt16(4 + value.count), nested ? type | NetlinkAttribute.nestedFlag : type)
@@ -38,7 +51,7 @@ public struct AttributeWriter: Sendable {
         header(0, type | NetlinkAttribute.nestedFlag)
         build(&self)
         let len = UInt16(bytes.count - start)
-        withUnsafeBytes(of: len) { bytes.replaceSubrange(start..<(start + 2), with: $0) }
+        patchHost(len, at: start)
         pad()
     }
     /// Re-appends an already parsed attribute unchanged.
@@ -49,16 +62,27 @@ public struct AttributeWriter: Sendable {
     /// Appends bytes that are already an attribute run (an undecoded expression's data).
     mutating func appendRaw(_ raw: [UInt8]) { bytes += raw }
 
+    /// Appends a host-order integer with no attribute header (e.g. a netlink message header field).
+    mutating func appendHost<T: FixedWidthInteger>(_ value: T) { append(value) }
+
+    /// Overwrites the host-order integer at byte `offset` (e.g. a length known only afterwards).
+    mutating func patchHost<T: FixedWidthInteger>(_ value: T, at offset: Int) {
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: value, toByteOffset: offset, as: T.self) }
+    }
+
     private mutating func header(_ len: UInt16, _ type: UInt16) {
         append(len)
         append(type)
     }
 
     private mutating func append<T: FixedWidthInteger>(_ value: T) {
-        withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) }
+        // Byte by byte: for 1-8 bytes far cheaper than the generic append(contentsOf:).
+        withUnsafeBytes(of: value) { raw in
+            for byte in raw { bytes.append(byte) }
+        }
     }
 
-    private mutating func pad() {
+    mutating func pad() {
         while bytes.count & 3 != 0 { bytes.append(0) }
     }
 }

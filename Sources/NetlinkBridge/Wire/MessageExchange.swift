@@ -5,6 +5,8 @@ public protocol MessageExchange: AnyObject {
     var portID: UInt32 { get }
     /// Sends `messages` as one datagram (a batch must be one datagram).
     func send(_ messages: [NetlinkMessage]) throws
+    /// Sends a batch built in wire form as one datagram.
+    func send(_ datagram: BatchDatagram) throws
     /// Receives one datagram. With `wait == false`, returns nil when nothing is pending.
     func receive(wait: Bool) throws -> [NetlinkMessage]?
     /// Receives one datagram and hands its raw bytes to `body`, valid only during the call (the
@@ -13,6 +15,9 @@ public protocol MessageExchange: AnyObject {
 }
 
 extension MessageExchange {
+    /// Parses the datagram back into messages (for exchanges that only take messages, like the fake).
+    public func send(_ datagram: BatchDatagram) throws { try send(try datagram.messages()) }
+
     /// Re-encodes the parsed datagram (for exchanges that only hold parsed messages, like the fake).
     public func receive(wait: Bool, into body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
         guard let messages = try receive(wait: wait) else { return false }

@@ -104,23 +104,25 @@ public final class NetlinkConnection {
     /// receive buffer overrun does not end the drain: it is returned, as some replies were lost.
     public func sendBatch(_ messages: [NetlinkMessage],
                           replies body: (_ index: Int, _ reply: NetlinkMessageView) throws -> Void) throws -> BatchReplies {
-        var numbered = messages
-        var out = BatchReplies(seqs: [])
-        out.seqs.reserveCapacity(messages.count)
-        var indexOfSeq: [UInt32: Int] = [:]
-        indexOfSeq.reserveCapacity(messages.count)
-        for i in numbered.indices {
-            numbered[i].seq = takeSeq()
-            numbered[i].flags |= NetlinkMessage.request
-            out.seqs.append(numbered[i].seq)
-            indexOfSeq[numbered[i].seq] = i
-        }
-        try exchange.send(numbered)
+        var datagram = BatchDatagram(messages: messages)
+        return try sendBatch(&datagram, replies: body)
+    }
+
+    /// `sendBatch(_:replies:)` for a batch already in wire form: numbers its messages in place
+    /// (consecutive sequence numbers, NLM_F_REQUEST) and sends it as is.
+    public func sendBatch(_ datagram: inout BatchDatagram,
+                          replies body: (_ index: Int, _ reply: NetlinkMessageView) throws -> Void) throws -> BatchReplies {
+        let count = datagram.messageCount
+        let first = takeSeqs(count)
+        datagram.number(firstSeq: first, orFlags: NetlinkMessage.request)
+        var out = BatchReplies(seqs: (0..<count).map { first &+ UInt32($0) })
+        try exchange.send(datagram)
         while true {
             do {
-                let received = try exchange.receive(wait: false) { datagram in
-                    try NetlinkMessageView.forEach(in: datagram) { reply in
-                        guard let index = indexOfSeq[reply.seq] else { return }
+                let received = try exchange.receive(wait: false) { bytes in
+                    try NetlinkMessageView.forEach(in: bytes) { reply in
+                        let index = Int(reply.seq &- first)
+                        guard index < count else { return }
                         guard reply.type == NetlinkMessage.error else { return try body(index, reply) }
                         if let err = NetlinkErrorReply(reply.message), err.errno != 0 { out.errors.append(err) }
                     }
@@ -130,5 +132,14 @@ public final class NetlinkConnection {
                 out.overrun = error
             }
         }
+    }
+
+    /// Hands out `count` consecutive sequence numbers (none of them 0) and returns the first.
+    func takeSeqs(_ count: Int) -> UInt32 {
+        if UInt64(nextSeq) + UInt64(count) > UInt64(UInt32.max) { nextSeq = 1 }
+        let first = nextSeq
+        nextSeq = nextSeq &+ UInt32(count)
+        if nextSeq == 0 { nextSeq = 1 }
+        return first
     }
 }

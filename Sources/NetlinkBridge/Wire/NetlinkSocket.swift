@@ -55,6 +55,40 @@ public final class NetlinkSocket: MessageExchange {
         }
     }
 
+    /// Sends the datagram's chunks with one `sendmsg` (the kernel copies them into one buffer).
+    public func send(_ datagram: BatchDatagram) throws {
+        let total = datagram.byteCount
+        var iovecs: [iovec] = []
+        iovecs.reserveCapacity(datagram.chunks.count)
+        let sent = Self.withIOVecs(datagram.chunks[...], &iovecs) { chunks -> Int in
+            var iovecs = chunks, address = sockaddr_nl()
+            address.nl_family = sa_family_t(AF_NETLINK)
+            return withUnsafeMutablePointer(to: &address) { addr in
+                iovecs.withUnsafeMutableBufferPointer { iov in
+                    var header = msghdr(msg_name: UnsafeMutableRawPointer(addr),
+                                        msg_namelen: socklen_t(MemoryLayout<sockaddr_nl>.size),
+                                        msg_iov: iov.baseAddress, msg_iovlen: iov.count,
+                                        msg_control: nil, msg_controllen: 0, msg_flags: 0)
+                    return sendmsg(mnl_socket_get_fd(socket), &header, 0)
+                }
+            }
+        }
+        guard sent == total else {
+            throw NetlinkError.system(operation: "sendmsg netlink (\(total) bytes, \(datagram.messageCount) messages)",
+                                      errno: sent < 0 ? errno : EMSGSIZE)
+        }
+    }
+
+    /// Calls `body` with one iovec per chunk, each valid during the call.
+    private static func withIOVecs<R>(_ chunks: ArraySlice<[UInt8]>, _ iovecs: inout [iovec],
+                                      _ body: ([iovec]) -> R) -> R {
+        guard let first = chunks.first else { return body(iovecs) }
+        return first.withUnsafeBytes { raw in
+            iovecs.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: raw.baseAddress), iov_len: raw.count))
+            return withIOVecs(chunks.dropFirst(), &iovecs, body)
+        }
+    }
+
     /// Receive buffer size. nfnetlink datagrams are far smaller: dump datagrams are capped at
     /// 32 KiB and every attribute length is a u16, so one recv per datagram (no MSG_PEEK for the
     /// size first) is enough; a larger datagram is reported, never silently truncated.

@@ -89,7 +89,7 @@ public final class ReconcileEngine {
                 return outcome
             }
             // Handles are learned only when the view is kept (a cold apply is not followed).
-            let keeps = keepsState && touchedChains(attempt.plan) <= refreshLimit
+            let keeps = keepsState && touchesAtMost(refreshLimit, chainsOf: attempt.plan)
             var learned: [Int: UInt64] = [:]
             do {
                 if keeps { learned = try backend.commitLearningHandles(attempt.plan) } else { try backend.commit(attempt.plan) }
@@ -181,8 +181,15 @@ public final class ReconcileEngine {
         }
     }
 
-    private func touchedChains(_ plan: Plan) -> Int {
-        Set(plan.operations.lazy.map { ChainRef($0.location.table, $0.location.chain) }).count
+    /// Whether `plan` changes at most `limit` chains (counting stops past the limit: a cold
+    /// apply touches tens of thousands).
+    private func touchesAtMost(_ limit: Int, chainsOf plan: Plan) -> Bool {
+        var seen = Set<ChainRef>()
+        for operation in plan.operations {
+            let (table, chain) = operation.location
+            if seen.insert(ChainRef(table, chain)).inserted, seen.count > limit { return false }
+        }
+        return true
     }
 
     /// The view after our commit: the planned-against view with the plan applied, new rules

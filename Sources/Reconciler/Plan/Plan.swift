@@ -10,6 +10,9 @@ public enum RulePlacement: Hashable, Sendable, Codable {
 
 /// One change in a plan. Operations apply in order inside one atomic transaction.
 public enum PlanOperation: Hashable, Sendable {
+    /// `RulePlacement` by a name other modules can use next to their own placement types.
+    public typealias Placement = RulePlacement
+
     /// Creates the table with iptables-nft's base chains when it does not exist.
     case createTable(table: TableName)
     case createChain(table: TableName, chain: String)
