@@ -122,6 +122,8 @@ public final class ProxyAgent: @unchecked Sendable {
             let elapsed = ContinuousClock.now - started
             record(reason, outcome: outcome, elapsed: elapsed, recomputed: recomputed.count, desired: desired)
             if outcome.applied { cleanStaleUDPFlows(desired) }
+            // A whole-table read leaves its decoding transients in glibc's arenas; hand them back.
+            if outcome.reread { ReleasedMemory.trimNow() }
             for (_, trigger) in pending.triggers {
                 let latency = Date().timeIntervalSince(trigger)
                 if latency >= 0 { metrics.networkProgramming.record(.milliseconds(Int64(latency * 1000))) }
