@@ -37,6 +37,21 @@ final class CountingExchange: MessageExchange {
         return got
     }
 
+    /// The in-place receive of the inner exchange (the dump path), counted without parsing.
+    func receive(wait: Bool, into body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+        try inner.receive(wait: wait) { datagram in
+            receivedBytes += datagram.count
+            var offset = 0
+            while offset + 4 <= datagram.count {
+                let length = Int(datagram.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+                guard length >= NetlinkMessage.headerSize else { break }
+                receivedMessages += 1
+                offset += (length + 3) & ~3
+            }
+            try body(datagram)
+        }
+    }
+
     func reset() { sentMessages = 0; sentBytes = 0; receivedMessages = 0; receivedBytes = 0; sendCalls = 0 }
 
     /// Aligned on-the-wire size of one message.
