@@ -34,9 +34,10 @@ extension NftClient {
         for _ in 0..<max(1, attempts) {
             let before = try generation()
             guard try tables(family: family).contains(where: { $0.name == name.rawValue }) else { return nil }
-            var builder = LiveTable.Builder(family: family, generation: before)
+            let listed = try chains(family: family, table: name.rawValue)
+            var builder = LiveTable.Builder(family: family, generation: before, capacity: listed.count)
             var ipsets = IpsetNameCache(self.ipsets)
-            for c in try chains(family: family, table: name.rawValue) {
+            for c in listed {
                 let (rules, handles) = try decodedRules(family: family, table: name.rawValue, chain: c.name, ipsets: &ipsets)
                 builder.add(c, rules: rules, handles: handles)
             }

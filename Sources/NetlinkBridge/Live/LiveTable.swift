@@ -36,7 +36,11 @@ public struct LiveTable: Hashable, Sendable {
         var handles: [String: [UInt64]] = [:]
         var hooks: [String: NftHook] = [:]
 
-        init(family: NftFamily, generation: UInt32) { self.family = family; self.generation = generation }
+        init(family: NftFamily, generation: UInt32, capacity: Int = 0) {
+            self.family = family; self.generation = generation
+            chains.reserveCapacity(capacity)
+            handles.reserveCapacity(capacity)
+        }
 
         mutating func add(_ c: NftChain, rules: [Rule], handles: [UInt64]) {
             self.handles[c.name] = handles

@@ -51,18 +51,18 @@ public final class NetlinkConnection {
 
     /// Runs a dump request handing each reply to `body` in place, as it arrives; when the kernel
     /// flags the result inconsistent (NLM_F_DUMP_INTR), drains it, calls `restart` and dumps again.
-    public func dump(_ message: NetlinkMessage, operation: String, restart: () -> Void,
+    public func dump(_ message: NetlinkMessage, operation: @autoclosure () -> String, restart: () -> Void,
                      each body: (NetlinkMessageView) throws -> Void) throws {
         for attempt in 0..<max(1, dumpAttempts) {
             if attempt > 0 { restart() }
             if try !dumpOnce(message, operation: operation, body) { return }
             redumps += 1
         }
-        throw NetlinkError.dumpInterrupted(operation: operation, attempts: dumpAttempts)
+        throw NetlinkError.dumpInterrupted(operation: operation(), attempts: dumpAttempts)
     }
 
     /// One dump; returns whether it was interrupted.
-    private func dumpOnce(_ message: NetlinkMessage, operation: String,
+    private func dumpOnce(_ message: NetlinkMessage, operation: () -> String,
                           _ body: (NetlinkMessageView) throws -> Void) throws -> Bool {
         var m = message
         m.seq = takeSeq()
@@ -79,13 +79,13 @@ public final class NetlinkConnection {
                     case NetlinkMessage.error:
                         let err = NetlinkErrorReply(reply.message)
                         if err?.errno == 0 { finished = true; return }
-                        throw NetlinkError.kernel(operation: operation, errno: err?.errno ?? 0, message: err?.message)
+                        throw NetlinkError.kernel(operation: operation(), errno: err?.errno ?? 0, message: err?.message)
                     case NetlinkMessage.noop: return
                     default: try body(reply)
                     }
                 }
             }
-            guard received else { throw NetlinkError.noReply(operation: operation) }
+            guard received else { throw NetlinkError.noReply(operation: operation()) }
         }
         return interrupted
     }

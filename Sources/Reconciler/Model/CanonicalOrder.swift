@@ -16,17 +16,30 @@ extension Table {
     /// Built-in chains in hook order, then user chains sorted by name (byte order).
     public func canonicallyOrdered() -> Table {
         let builtins = name.builtinChains
-        let keys = chains.map { chain -> (Int, [UInt8]) in
-            (builtins.firstIndex(of: chain.name) ?? builtins.count, Array(chain.name.utf8))
+        var head: [Chain] = [], rest: [Chain] = []
+        rest.reserveCapacity(chains.count)
+        for chain in chains {
+            if builtins.contains(chain.name) { head.append(chain) } else { rest.append(chain) }
         }
-        let order = chains.indices.sorted { lhs, rhs in
-            let left = keys[lhs], right = keys[rhs]
-            if left.0 != right.0 { return left.0 < right.0 }
-            return left.0 < builtins.count ? false : left.1.lexicographicallyPrecedes(right.1)
+        head.sort { builtins.firstIndex(of: $0.name)! < builtins.firstIndex(of: $1.name)! }
+        if !rest.isSorted(by: { Self.precedes($0.name, $1.name) }) {
+            rest.sort { Self.precedes($0.name, $1.name) }
         }
-        if order.elementsEqual(chains.indices) { return self }
         var copy = self
-        copy.chains = order.map { chains[$0] }
+        copy.chains = head + rest
         return copy
+    }
+
+    /// Byte order of the names' UTF-8 (what iptables-save sorts by), without copying them.
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in b.withUTF8 { y in x.lexicographicallyPrecedes(y) } }
+    }
+}
+
+extension Array {
+    /// Whether every element is ordered before or equal to the next one.
+    func isSorted(by areInIncreasingOrder: (Element, Element) -> Bool) -> Bool {
+        indices.dropFirst().allSatisfy { !areInIncreasingOrder(self[$0], self[$0 - 1]) }
     }
 }
