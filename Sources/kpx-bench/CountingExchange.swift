@@ -62,3 +62,32 @@ final class CountingExchange: MessageExchange {
          "nlRxMessages": Double(receivedMessages), "nlRxBytes": Double(receivedBytes)]
     }
 }
+
+/// The counting sockets of one client in namespace `netns`: its own and those it opens for
+/// parallel reads, with their counters summed.
+final class CountingSockets {
+    let netns: String
+    private(set) var exchanges: [CountingExchange] = []
+
+    init(netns: String) { self.netns = netns }
+
+    /// A client on a new counting socket that opens further counting sockets (counted here
+    /// too) when it reads a large table in parallel.
+    func client() throws -> NftClient {
+        NftClient(exchange: try open(), opener: { NftClient(exchange: try self.open()) })
+    }
+
+    /// A new counting socket in the namespace.
+    func open() throws -> CountingExchange {
+        let exchange = CountingExchange(try NetlinkSocket(netns: netns))
+        exchanges.append(exchange)
+        return exchange
+    }
+
+    func reset() { for e in exchanges { e.reset() } }
+
+    /// The counters of every socket, summed.
+    var counters: [String: Double] {
+        exchanges.reduce(into: [:]) { sum, e in sum.merge(e.counters, uniquingKeysWith: +) }
+    }
+}

@@ -154,12 +154,12 @@ extension Runner {
     func dumps(_ ns: String) throws {
         guard wants("ours-dump") || wants("iptables-save") else { return }
         var samples = try repeating(config.reps) { _ in
-            let exchange = CountingExchange(try NetlinkSocket(netns: ns))
-            let client = NftClient(exchange: exchange)
+            let sockets = CountingSockets(netns: ns)
+            let client = try sockets.client()
             var (ruleset, s) = try measure {
                 TableReader.ruleset(try TableReader.read(client, family: .ipv4, only: [.filter, .nat]), family: .ipv4)
             }
-            s.extra = exchange.counters
+            s.extra = sockets.counters
             guard Planner.plan(observed: ObservedRuleset.numbering(ruleset), desired: w.desired).isEmpty else {
                 throw BenchError("dump+decode did not give the desired state")
             }

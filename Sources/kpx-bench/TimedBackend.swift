@@ -6,6 +6,8 @@ import Reconciler
 /// split into kernel work (commit, dumps) and our own user-space work.
 final class TimedBackend: RulesetBackend {
     let exchange: CountingExchange
+    /// Every socket the client uses (its own and its parallel readers'), counted together.
+    let sockets: CountingSockets
     let client: NftClient
     private let inner: NetlinkBackend
     /// Milliseconds spent per phase since the last `reset`.
@@ -16,12 +18,13 @@ final class TimedBackend: RulesetBackend {
     var follower: ChangeFollower?
 
     init(netns: String) throws {
-        exchange = CountingExchange(try NetlinkSocket(netns: netns))
-        client = NftClient(exchange: exchange)
+        sockets = CountingSockets(netns: netns)
+        client = try sockets.client()
+        exchange = sockets.exchanges[0]
         inner = NetlinkBackend(client: client)
     }
 
-    func reset() { phases = [:]; commits = 0; exchange.reset() }
+    func reset() { phases = [:]; commits = 0; sockets.reset() }
 
     private func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
         let t0 = ContinuousClock.now
@@ -66,7 +69,7 @@ final class TimedBackend: RulesetBackend {
     /// Phases and counters as a sample's extras; `engineOther` is what the engine did between calls
     /// (planning, simulation, bookkeeping), given its total wall time.
     func extras(total: Double) -> [String: Double] {
-        var out = exchange.counters
+        var out = sockets.counters
         for (k, v) in phases { out[k + "Ms"] = v }
         out["engineOtherMs"] = max(0, total - phases.values.reduce(0, +))
         out["commits"] = Double(commits)

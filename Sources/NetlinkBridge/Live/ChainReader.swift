@@ -29,18 +29,16 @@ extension NftClient {
 
     /// One table read chain by chain between two generation reads and decoded on the fly (what
     /// `snapshot` + `LiveTable.init` give, without holding every raw rule of the table at once);
-    /// retried when the generation moved. Nil when the table does not exist.
+    /// large tables are read on several sockets at once (`readParallelism`). Retried when the
+    /// generation moved. Nil when the table does not exist.
     func liveTable(family: NftFamily, table name: TableName, attempts: Int = 5) throws -> LiveTable? {
         for _ in 0..<max(1, attempts) {
             let before = try generation()
             guard try tables(family: family).contains(where: { $0.name == name.rawValue }) else { return nil }
             let listed = try chains(family: family, table: name.rawValue)
             var builder = LiveTable.Builder(family: family, generation: before, capacity: listed.count)
-            var ipsets = IpsetNameCache(self.ipsets)
-            for c in listed {
-                let (rules, handles) = try decodedRules(family: family, table: name.rawValue, chain: c.name, ipsets: &ipsets)
-                builder.add(c, rules: rules, handles: handles)
-            }
+            let decoded = try decodedRules(family: family, table: name.rawValue, chains: listed)
+            for (c, d) in zip(listed, decoded) { builder.add(c, rules: d.rules, handles: d.handles) }
             if try generation() == before { return builder.table(name) }
             connection.noteRedump()
         }

@@ -7,16 +7,27 @@ public final class NftClient {
     /// Resolves `-m set` indices and names in the client's namespace (nil: rules with set
     /// matches read as opaque and cannot be written).
     public let ipsets: (any IpsetLookup)?
+    /// Opens another client on the same namespace, so that large tables are read on several
+    /// sockets at once (nil: every read stays on this client's socket).
+    public let opener: (() throws -> NftClient)?
+    /// How many sockets (and threads) a large table is read on at most.
+    public var readParallelism = NftClient.defaultReadParallelism
+    /// Tables with fewer chains than this are read on this client's socket alone.
+    public var parallelReadMinChains = 2000
+    /// Clients opened by `opener` for parallel reads, kept open for later reads.
+    var extraReaders: [NftClient] = []
 
-    public init(exchange: MessageExchange, ipsets: (any IpsetLookup)? = nil) {
+    public init(exchange: MessageExchange, ipsets: (any IpsetLookup)? = nil, opener: (() throws -> NftClient)? = nil) {
         connection = NetlinkConnection(exchange: exchange)
         self.ipsets = ipsets
+        self.opener = opener
     }
 
     /// A client on a real socket inside network namespace `netns` (nil = current), with an
-    /// ipset socket opened in the same namespace.
+    /// ipset socket opened in the same namespace; it opens more such sockets for parallel reads.
     public convenience init(netns: String?) throws {
-        self.init(exchange: try NetlinkSocket(netns: netns), ipsets: try IpsetSocket(netns: netns))
+        self.init(exchange: try NetlinkSocket(netns: netns), ipsets: try IpsetSocket(netns: netns),
+                  opener: { NftClient(exchange: try NetlinkSocket(netns: netns), ipsets: try IpsetSocket(netns: netns)) })
     }
 
     /// Names of the sets that the `-m set` matches of `rules` refer to, by index. Indices the
