@@ -32,7 +32,7 @@ struct AgentCommand: ParsableCommand {
         let startupPeak = Self.statusField("VmHWM") ?? Usage.process().maxRSSKB
         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
         let (_, forward) = generator.changing(cluster, count: changed, kinds: changed == 1 ? [.endpointReplaced] : ChangeKind.allCases)
-        let backward = ChangeSet.reverse(forward, base: cluster)
+        let backward = ClusterChange.reversing(forward, base: cluster)
         for i in 0..<syncs {
             tracker.batch { t in for e in (i % 2 == 0 ? forward : backward) { e.apply(to: &t) } }
             _ = try engine.reconcile(tracker.ruleset, change: tracker.unappliedChange)

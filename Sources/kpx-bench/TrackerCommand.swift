@@ -21,7 +21,7 @@ struct TrackerCommand: ParsableCommand {
         tracker.update(to: cluster.state)
         tracker.clearUnappliedChanges()
         let (target, forward) = generator.changing(cluster, count: changed, kinds: changed == 1 ? [.endpointReplaced] : ChangeKind.allCases)
-        let backward = ChangeSet.reverse(forward, base: cluster)
+        let backward = ClusterChange.reversing(forward, base: cluster)
         var applyMs: [Double] = [], readMs: [Double] = []
         for i in 0..<syncs {
             let t0 = ContinuousClock.now

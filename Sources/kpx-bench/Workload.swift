@@ -71,7 +71,7 @@ struct ChangeSet {
         self.k = k
         let kinds: [ChangeKind] = k == 1 ? [.endpointReplaced] : ChangeKind.allCases
         (target, forward) = generator.changing(base, count: k, kinds: kinds)
-        backward = ChangeSet.reverse(forward, base: base)
+        backward = ClusterChange.reversing(forward, base: base)
         desiredTarget = DesiredState.compute(target.state, settings: settings)
         let affected = Set(forward.map(\.serviceKey))
         kubeProxyForward = dir + "/kube-proxy-partial-\(k)-forward.iptables"
@@ -96,26 +96,6 @@ struct ChangeSet {
 
     static func serviceChains(_ r: Ruleset) -> [String] {
         (r[table: .nat]?.chains ?? []).map(\.name).filter(KubeChains.isServiceChain)
-    }
-
-    /// The events that undo `forward` on `base`.
-    static func reverse(_ forward: [ClusterChange], base: GeneratedCluster) -> [ClusterChange] {
-        var services: [String: Service] = [:]
-        for s in base.services { services["\(s.metadata.namespace!)/\(s.metadata.name!)"] = s }
-        var slices: [String: EndpointSlice] = [:]
-        for s in base.slices { slices["\(s.metadata.namespace!)/\(s.metadata.name!)"] = s }
-        return forward.map { e in
-            switch e {
-            case .upsertService(let s):
-                let key = "\(s.metadata.namespace!)/\(s.metadata.name!)"
-                return services[key].map { .upsertService($0) } ?? .deleteService(namespace: s.metadata.namespace!, name: s.metadata.name!)
-            case .upsertSlice(let s):
-                let key = "\(s.metadata.namespace!)/\(s.metadata.name!)"
-                return slices[key].map { .upsertSlice($0) } ?? .deleteSlice(namespace: s.metadata.namespace!, name: s.metadata.name!)
-            case .deleteService(let ns, let name): return .upsertService(services["\(ns)/\(name)"]!)
-            case .deleteSlice(let ns, let name): return .upsertSlice(slices["\(ns)/\(name)"]!)
-            }
-        }
     }
 }
 

@@ -200,3 +200,25 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 }
+
+extension ClusterChange {
+    /// The events that undo `forward` on `base` (benchmarks alternate a change and its undo).
+    public static func reversing(_ forward: [ClusterChange], base: GeneratedCluster) -> [ClusterChange] {
+        var services: [String: Service] = [:]
+        for s in base.services { services["\(s.metadata.namespace!)/\(s.metadata.name!)"] = s }
+        var slices: [String: EndpointSlice] = [:]
+        for s in base.slices { slices["\(s.metadata.namespace!)/\(s.metadata.name!)"] = s }
+        return forward.map { e in
+            switch e {
+            case .upsertService(let s):
+                let key = "\(s.metadata.namespace!)/\(s.metadata.name!)"
+                return services[key].map { .upsertService($0) } ?? .deleteService(namespace: s.metadata.namespace!, name: s.metadata.name!)
+            case .upsertSlice(let s):
+                let key = "\(s.metadata.namespace!)/\(s.metadata.name!)"
+                return slices[key].map { .upsertSlice($0) } ?? .deleteSlice(namespace: s.metadata.namespace!, name: s.metadata.name!)
+            case .deleteService(let ns, let name): return .upsertService(services["\(ns)/\(name)"]!)
+            case .deleteSlice(let ns, let name): return .upsertSlice(slices["\(ns)/\(name)"]!)
+            }
+        }
+    }
+}
