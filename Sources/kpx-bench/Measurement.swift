@@ -5,6 +5,8 @@ struct Usage {
     var userMs: Double
     var sysMs: Double
     var maxRSSKB: Int
+    /// Page faults served without I/O (first touches of fresh memory, copy-on-write).
+    var minorFaults: Int = 0
 
     var cpuMs: Double { userMs + sysMs }
 
@@ -22,6 +24,7 @@ struct Usage {
         userMs = Double(r.ru_utime.tv_sec) * 1000 + Double(r.ru_utime.tv_usec) / 1000
         sysMs = Double(r.ru_stime.tv_sec) * 1000 + Double(r.ru_stime.tv_usec) / 1000
         maxRSSKB = Int(r.ru_maxrss)
+        minorFaults = Int(r.ru_minflt)
     }
 
     init(userMs: Double, sysMs: Double, maxRSSKB: Int) {
@@ -41,6 +44,11 @@ struct Sample: Codable {
     var extra: [String: Double] = [:]
 }
 
+/// A duration in milliseconds.
+func milliseconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+}
+
 /// Milliseconds elapsed on the monotonic clock.
 func milliseconds(since start: ContinuousClock.Instant) -> Double {
     let d = ContinuousClock.now - start
@@ -54,8 +62,10 @@ func measure<T>(_ body: () throws -> T) rethrows -> (T, Sample) {
     let value = try body()
     let wall = milliseconds(since: t0)
     let u1 = Usage.thread()
-    return (value, Sample(wallMs: wall, cpuMs: u1.cpuMs - u0.cpuMs, userMs: u1.userMs - u0.userMs,
-                          sysMs: u1.sysMs - u0.sysMs))
+    var sample = Sample(wallMs: wall, cpuMs: u1.cpuMs - u0.cpuMs, userMs: u1.userMs - u0.userMs,
+                        sysMs: u1.sysMs - u0.sysMs)
+    sample.extra["minorFaults"] = Double(u1.minorFaults - u0.minorFaults)
+    return (value, sample)
 }
 
 /// Order statistics of a list of values.

@@ -23,7 +23,7 @@ extension Runner {
                 backend = try TimedBackend(netns: ns)
                 return try ReconcileEngine(backend: backend!, family: .ipv4).reconcile(desired)
             }
-            s.extra = backend!.extras(total: s.wallMs)
+            s.extra.merge(backend!.extras(total: s.wallMs)) { mine, _ in mine }
             try verify(ns, w.desired, "cold apply")
             return s
         }
@@ -48,7 +48,7 @@ extension Runner {
                 backend = try TimedBackend(netns: ns)
                 return try ReconcileEngine(backend: backend!, family: .ipv4).reconcile(desired)
             }
-            s.extra = backend!.extras(total: s.wallMs)
+            s.extra.merge(backend!.extras(total: s.wallMs)) { mine, _ in mine }
             guard !outcome.applied, backend!.commits == 0 else { throw BenchError("restart wrote: \(outcome.plan.summary)") }
             return s
         }
@@ -82,18 +82,26 @@ extension Runner {
                     }
                     backend.reset()
                     let events = atTarget ? set.backward : set.forward
-                    var recompute = 0.0
+                    var recompute = 0.0, changeMs = 0.0
                     var (outcome, s) = try measure {
                         let t0 = ContinuousClock.now
                         tracker.batch { t in for e in events { e.apply(to: &t) } }
                         recompute = milliseconds(since: t0)
-                        let outcome = try engine.reconcile(tracker.ruleset, change: tracker.unappliedChange)
+                        let t1 = ContinuousClock.now
+                        let change = tracker.unappliedChange
+                        changeMs = milliseconds(since: t1)
+                        let outcome = try engine.reconcile(tracker.ruleset, change: change)
                         tracker.clearUnappliedChanges()
                         return outcome
                     }
-                    s.extra = backend.extras(total: s.wallMs - recompute)
+                    s.extra.merge(backend.extras(total: s.wallMs - recompute)) { mine, _ in mine }
                     s.extra["recomputeMs"] = recompute
-                    // Ours minus the kernel: recompute, plan, encode, engine bookkeeping, generation checks.
+                    s.extra["changeMs"] = changeMs
+                    s.extra["planMs"] = milliseconds(engine.lastPlanning)  // with its generation check
+                    s.extra["viewMs"] = milliseconds(engine.lastViewUpdate)  // with its generation check
+                    // Our own computation, each part timed where it runs: tracker, change, plan, encode, view update.
+                    s.extra["ownMs"] = recompute + changeMs + (s.extra["planMs"] ?? 0) + (s.extra["encodeMs"] ?? 0) + (s.extra["viewMs"] ?? 0)
+                    // Everything but the kernel's commit and reads (includes waits for a core and page faults).
                     s.extra["userspaceMs"] = s.wallMs - (s.extra["commitMs"] ?? 0) - (s.extra["readTablesMs"] ?? 0) - (s.extra["readChainsMs"] ?? 0)
                     s.extra["reread"] = outcome.reread ? 1 : 0
                     s.extra["scoped"] = outcome.scoped ? 1 : 0
@@ -134,7 +142,7 @@ extension Runner {
                 let (batch, build) = try measure { try PlanTranslator.batch(plan) }
                 backend.exchange.reset()
                 var (_, s) = try measure { try backend.client.commit(batch) }
-                s.extra = backend.exchange.counters
+                s.extra.merge(backend.exchange.counters) { mine, _ in mine }
                 s.extra["buildMs"] = build.wallMs
                 s.extra["planOperations"] = Double(plan.operations.count)
                 atTarget.toggle()
@@ -159,7 +167,7 @@ extension Runner {
             var (ruleset, s) = try measure {
                 TableReader.ruleset(try TableReader.read(client, family: .ipv4, only: [.filter, .nat]), family: .ipv4)
             }
-            s.extra = sockets.counters
+            s.extra.merge(sockets.counters) { mine, _ in mine }
             guard Planner.plan(observed: ObservedRuleset.numbering(ruleset), desired: w.desired).isEmpty else {
                 throw BenchError("dump+decode did not give the desired state")
             }

@@ -52,6 +52,10 @@ public final class ReconcileEngine {
     /// How many chains the last reconcile re-read because others changed them (nil: none were
     /// followed; the view was current or the tables were read whole).
     private(set) public var patchedChains: Int?
+    /// Time the last reconcile spent planning (including any read) and updating its view after
+    /// the commit: the engine's own share of a sync, for benchmarks and metrics.
+    private(set) public var lastPlanning: Duration = .zero
+    private(set) public var lastViewUpdate: Duration = .zero
 
     public init(backend: RulesetBackend, family: IPFamily, tables: [TableName] = [.filter, .nat]) {
         self.backend = backend
@@ -81,7 +85,10 @@ public final class ReconcileEngine {
         var retries = 0
         var change = change
         while true {
+            let started = ContinuousClock.now
             let attempt = try planned(desired, change: change)
+            lastPlanning = ContinuousClock.now - started
+            lastViewUpdate = .zero
             var outcome = ReconcileOutcome(plan: attempt.plan, observed: attempt.read, reread: attempt.read != nil,
                                            retries: retries, applied: false, scoped: attempt.scoped)
             if dryRun || attempt.plan.isEmpty {
@@ -106,7 +113,9 @@ public final class ReconcileEngine {
                 change = nil
                 continue
             }
+            let committed = ContinuousClock.now
             index = keeps ? refreshed(attempt, learned: learned, desired: desired) : nil
+            lastViewUpdate = ContinuousClock.now - committed
             outcome.applied = true
             return outcome
         }
