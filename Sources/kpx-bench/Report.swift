@@ -76,10 +76,14 @@ struct Report: Codable {
     }
 
     func phases(_ n: Int) -> String {
-        var out = "Phases of our incremental applies (medians, ms): \n\n| scenario | total | recompute | read tables | encode | commit (kernel) | re-read touched chains | engine other (plan, simulate) | user space | plan ops |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        var out = "Phases of our incremental applies (medians, ms; \"own\" = recompute + change + plan + encode + view, each timed where it runs; \"outside the kernel\" = total - commit - reads): \n\n"
+            + "| scenario | total | recompute | change | plan | encode | commit (kernel) | view update | follow | chain reads | own | outside the kernel | plan ops |\n"
+            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         for r in results where r.n == n && r.id.hasPrefix("ours-incr") {
             let e = r.extraMedians
-            out += "| \(r.id) | \(f(r.wallMs?.median)) | \(f(e["recomputeMs"])) | \(f(e["readTablesMs"])) | \(f(e["encodeMs"])) | \(f(e["commitMs"])) | \(f(e["readChainsMs"])) | \(f(e["engineOtherMs"])) | \(f(e["userspaceMs"])) | \(f(e["planOperations"], digits: 0)) |\n"
+            let cells = [r.wallMs?.median, e["recomputeMs"], e["changeMs"], e["planMs"], e["encodeMs"], e["commitMs"],
+                         e["viewMs"], e["followMs"], e["readChainsMs"], e["ownMs"], e["userspaceMs"]].map { f($0) }
+            out += "| \(r.id) | " + cells.joined(separator: " | ") + " | \(f(e["planOperations"], digits: 0)) |\n"
         }
         return out
     }
@@ -101,7 +105,8 @@ struct Report: Codable {
         for k in [1, 100] {
             row("incremental \(k) / raw-netlink floor", ratio("ours-incr-\(k)", "floor-\(k)"), "x", "≤ 1.15x") { $0 <= 1.15 }
             row("incremental \(k) / raw-netlink floor, CPU time", cpuRatio("ours-incr-\(k)", "floor-\(k)"), "x", "≤ 1.15x") { $0 <= 1.15 }
-            row("incremental \(k): user-space part", result("ours-incr-\(k)", n)?.extraMedians["userspaceMs"], " ms", "≤ 2 ms") { $0 <= 2 }
+            row("incremental \(k): our own computation (timed where it runs)", result("ours-incr-\(k)", n)?.extraMedians["ownMs"], " ms", "≤ 2 ms") { $0 <= 2 }
+            row("incremental \(k): wall time outside the kernel (total - commit - reads)", result("ours-incr-\(k)", n)?.extraMedians["userspaceMs"], " ms", "≤ 2 ms") { $0 <= 2 }
             row("kube-proxy partial \(k) / incremental \(k)", ratio("kp-partial-\(k)", "ours-incr-\(k)"), "x", "≥ 10x") { $0 >= 10 }
             row("kube-proxy partial \(k) / incremental \(k), CPU time", cpuRatio("kp-partial-\(k)", "ours-incr-\(k)"), "x", "≥ 10x") { $0 >= 10 }
             row("kube-proxy partial \(k) / incremental \(k) after foreign write", ratio("kp-partial-\(k)", "ours-incr-foreign-\(k)"), "x", "≥ 10x") { $0 >= 10 }
@@ -113,7 +118,8 @@ struct Report: Codable {
         row("dump+decode / iptables-save", ratio("ours-dump", "iptables-save"), "x", "< 1x") { $0 < 1 }
         row("dump+decode / iptables-save, CPU time", cpuRatio("ours-dump", "iptables-save"), "x", "< 1x") { $0 < 1 }
         row("agent steady RSS (after the syncs)", result("agent-rss", n)?.extraMedians["steadyRSSKB"].map { $0 / 1024 }, " MB", "≤ 150 MB") { $0 <= 150 }
-        row("agent peak RSS", result("agent-rss", n)?.maxRSSKB.map { Double($0) / 1024 }, " MB", "≤ 150 MB") { $0 <= 150 }
+        row("agent peak RSS while running (over the syncs)", result("agent-rss", n)?.extraMedians["runningPeakRSSKB"].map { $0 / 1024 }, " MB", "≤ 150 MB") { $0 <= 150 }
+        row("agent peak RSS including start-up (cold apply)", result("agent-rss", n)?.maxRSSKB.map { Double($0) / 1024 }, " MB", "≤ 150 MB") { $0 <= 150 }
         return "Targets (the issue sets them at 10k; shown at every size):\n\n| target | measured | goal | |\n|---|---:|---|---|\n" + rows.joined(separator: "\n") + "\n"
     }
 

@@ -14,6 +14,10 @@ final class Runner {
         var skipKubeProxy = false
         /// Scenario ids not to measure (their setup still happens, untimed).
         var skip: Set<String> = []
+        /// Pause before every timed repetition, so that the previous repetition's verification
+        /// and the kernel's deferred work from the last commit are over (a running agent's syncs
+        /// are at least --min-sync-period apart).
+        var settleMs: UInt32 = 0
     }
 
     let w: Workload
@@ -52,6 +56,7 @@ final class Runner {
     func repeating(_ reps: Int, _ body: (Int) throws -> Sample) throws -> [Sample] {
         var out: [Sample] = []
         for i in 0..<reps {
+            if config.settleMs > 0 { usleep(config.settleMs * 1000) }
             out.append(try body(i))
             if i == 0 && out[0].wallMs > config.slowLimitMs { break }
         }
