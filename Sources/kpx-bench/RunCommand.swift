@@ -9,7 +9,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Repetitions per scenario.") var reps = 5
     @Option(help: "Repetitions of kube-proxy's full syncs (slow).") var slowReps = 3
     @Option(help: "A scenario whose first repetition takes longer (seconds) is not repeated.") var slowLimit = 60.0
-    @Option(help: "Pause (ms) before every timed repetition, after the previous one's verification.") var settleMs: UInt32 = 300
+    @Option(help: "Pause (ms) before every timed repetition, after the previous one's verification.") var settleMs: UInt32 = 0
     @Option(help: "Skip kube-proxy's full-sync scenarios above this many services.") var kubeProxyFullMax: Int?
     @Flag(help: "Measure only our scenarios (e.g. to compare a build against an earlier run's kube-proxy figures).")
     var skipKubeProxy = false

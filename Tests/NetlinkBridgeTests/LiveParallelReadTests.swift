@@ -40,7 +40,8 @@ struct LiveParallelReadTests {
         })
         client.readParallelism = 2
         let read = try #require(try client.liveTable(family: .ipv4, table: .nat))
-        #expect(client.connection.redumps == 1, "the generation moved during the first read")
+        // At least the snapshot retry; a chain dump running while the commit lands may also be redone.
+        #expect(client.connection.redumps >= 1, "the generation moved during the first read")
         #expect(read.table.chains.contains { $0.name == "CONCURRENT" })
         #expect(read.table.chains.first { $0.name == "PREROUTING" }?.rules.last?.target == .jump("CONCURRENT"))
         let fresh = try NftClient(netns: ns.name)
