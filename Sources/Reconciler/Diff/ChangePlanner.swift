@@ -40,7 +40,7 @@ extension Planner {
             else { changes += diff.ordered() }
         }
         let removals = staleRemovals(stale, live: live, change: change, changes: changes, warnings: &plan.warnings)
-        plan.operations = creations + changes + fills + removals
+        plan.operations = joined(&creations, &changes, &fills, removals)
         return plan
     }
 

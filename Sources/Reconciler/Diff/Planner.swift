@@ -51,8 +51,23 @@ public enum Planner {
             }
         }
         let removals = staleChains(observed: observed, desired: desired, changes: changes, warnings: &plan.warnings)
-        plan.operations = creations + changes + fills + removals
+        plan.operations = Self.joined(&creations, &changes, &fills, removals)
         return plan
+    }
+
+    /// The operations in order, each part freed as soon as it is copied (a cold apply's fills
+    /// are most of the plan: never hold them twice).
+    static func joined(_ creations: inout [PlanOperation], _ changes: inout [PlanOperation],
+                       _ fills: inout [PlanOperation], _ removals: [PlanOperation]) -> [PlanOperation] {
+        var all = creations
+        creations = []
+        all.reserveCapacity(all.count + changes.count + fills.count + removals.count)
+        all += changes
+        changes = []
+        all += fills
+        fills = []
+        all += removals
+        return all
     }
 
     /// Flush and delete owned per-service chains that are no longer wanted, unless a rule that
