@@ -28,8 +28,7 @@ public enum ManifestLoader {
                 let text = try String(contentsOfFile: path, encoding: .utf8)
                 all.merge(parse(text, source: path))
             } catch {
-                all.issues.append(KubeIssue(.error, ObjectRef(kind: "File", name: path), field: "",
-                                            "cannot read: \(error.localizedDescription)"))
+                all.issues.append(fileIssue(path, "cannot read: \(error.localizedDescription)"))
             }
         }
         return all
@@ -41,8 +40,12 @@ public enum ManifestLoader {
         return first == "{" || first == "[" ? JSONManifest.parse(text, source: source) : YAMLManifest.parse(text, source: source)
     }
 
+    /// The `ObjectRef.kind` of issues about a whole file (unreadable, malformed): such a file
+    /// changes nothing. Issues about one object name the object's kind.
+    public static let fileKind = "File"
+
     static func fileIssue(_ source: String, _ message: String) -> KubeIssue {
-        KubeIssue(.error, ObjectRef(kind: "File", name: source), field: "", message)
+        KubeIssue(.error, ObjectRef(kind: fileKind, name: source), field: "", message)
     }
 
     /// Dispatches on `kind`; unknown kinds are ignored with a warning.
@@ -50,8 +53,14 @@ public enum ManifestLoader {
                        service: () throws -> Service, slice: () throws -> EndpointSlice) {
         do {
             switch kind {
-            case "Service": out.services.append(try service())
-            case "EndpointSlice": out.slices.append(try slice())
+            case "Service":
+                var object = try service()
+                object.metadata.source = source
+                out.services.append(object)
+            case "EndpointSlice":
+                var object = try slice()
+                object.metadata.source = source
+                out.slices.append(object)
             default:
                 out.issues.append(KubeIssue(.warning, ObjectRef(kind: kind ?? "<no kind>", source: source), field: "kind",
                                             "ignored: only v1 Service and discovery.k8s.io/v1 EndpointSlice are read"))

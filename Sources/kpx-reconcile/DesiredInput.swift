@@ -11,25 +11,30 @@ struct DesiredInput: ParsableArguments {
 
     @OptionGroup var proxy: ProxySettingsOptions
 
-    /// The desired ruleset and every input problem (each also printed to stderr). Invalid
-    /// objects are skipped as kube-proxy skips them.
-    func load() throws -> (ruleset: Ruleset, fileErrors: Bool, objectErrors: Bool) {
+    @Flag(name: .customLong("strict"), help: "Treat an invalid object as an error: exit 1 and change nothing.")
+    var strict = false
+
+    /// The desired ruleset computed from the valid objects, and whether any object was invalid and
+    /// skipped. Every problem is printed to stderr, naming file, document, object and field. A
+    /// file that cannot be read or parsed, or (with `--strict`) an invalid object, is an error:
+    /// nothing may change, so a broken file never looks like "no services".
+    func load() throws -> (ruleset: Ruleset, skipped: Bool) {
         // An invalid setting is bad input (exit 1, as documented), not a usage error (64).
         let settings: ProxySettings
         do { settings = try proxy.settings() } catch let error as ValidationError { throw CLIError(error.message) }
         let loaded = ManifestLoader.load(files: services)
         let (state, issues) = ClusterState.validating(services: loaded.services, slices: loaded.slices)
-        for issue in loaded.issues + issues { FileHandle.standardError.write(Data("kpx-reconcile: \(issue)\n".utf8)) }
-        return (DesiredState.compute(state, settings: settings),
-                loaded.issues.contains { $0.severity == .error },
-                issues.contains { $0.severity == .error })
-    }
-
-    /// The desired ruleset; fails (changing nothing) when a file cannot be read or parsed, so a
-    /// broken file never looks like "no services".
-    func ruleset() throws -> Ruleset {
-        let (ruleset, fileErrors, _) = try load()
-        if fileErrors { throw CLIError("input has errors (see above); nothing changed") }
-        return ruleset
+        let all = loaded.issues + issues
+        for issue in all { FileHandle.standardError.write(Data("kpx-reconcile: \(issue)\n".utf8)) }
+        if all.contains(where: { $0.severity == .error && $0.object.kind == ManifestLoader.fileKind }) {
+            throw CLIError("input has errors (see above); nothing changed")
+        }
+        let skipped = all.contains { $0.severity == .error }
+        if strict && skipped { throw CLIError("invalid objects (see above) and --strict; nothing changed") }
+        return (DesiredState.compute(state, settings: settings), skipped)
     }
 }
+
+/// Exit status 3: the valid objects were applied (or rendered, or are in sync) but some invalid
+/// objects were skipped.
+let exitSkippedObjects = ExitCode(3)

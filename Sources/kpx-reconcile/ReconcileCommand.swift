@@ -10,7 +10,10 @@ struct ReconcileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
         abstract: "Apply (or, with --dry-run, show) the minimal change from the live rules to kube-proxy's rules.",
-        discussion: "Exit status: 0 in sync or applied, 2 changes pending (--dry-run), 1 error.")
+        discussion: """
+            Exit status: 0 in sync or applied; 2 changes pending (--dry-run); 3 applied (or, with --dry-run, \
+            in sync) but invalid objects were skipped; 1 error, nothing changed (also: an invalid object with --strict).
+            """)
 
     @OptionGroup var input: DesiredInput
 
@@ -30,7 +33,7 @@ struct ReconcileCommand: ParsableCommand {
     var color: ColorChoice = .auto
 
     func run() throws {
-        let desired = try input.ruleset()
+        let (desired, skipped) = try input.load()
         let backend = try NetlinkBackend(netns: netns)
         let engine = ReconcileEngine(backend: backend, family: desired.family)
         engine.keepsState = false  // one reconcile per process: no cache to refresh after the commit
@@ -46,6 +49,7 @@ struct ReconcileCommand: ParsableCommand {
             print("verified: live tables equal the desired state")
         }
         if dryRun && !outcome.plan.isEmpty { throw ExitCode(2) }
+        if skipped { throw exitSkippedObjects }
     }
 
     /// After a commit, deletes the conntrack entries of UDP flows to endpoints the rules no

@@ -12,12 +12,9 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup var input: DesiredInput
 
-    @Flag(name: .customLong("strict"), help: "Exit non-zero when any input object has an error.")
-    var strict = false
-
     func run() throws {
-        let (ruleset, fileErrors, objectErrors) = try input.load()
+        let (ruleset, skipped) = try input.load()
         print(KubeProxyTextWriter().render(ruleset), terminator: "")
-        if strict && (fileErrors || objectErrors) { throw ExitCode(2) }
+        if skipped { throw exitSkippedObjects }
     }
 }

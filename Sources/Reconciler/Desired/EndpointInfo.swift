@@ -1,7 +1,7 @@
 /// One endpoint of one service port, as a single-family proxier sees it (proxy.BaseEndpointInfo).
 public struct EndpointInfo: Hashable, Sendable {
     public var ip: IPAddress
-    /// The address as written in the EndpointSlice (kube-proxy's endpoint string uses it verbatim).
+    /// The canonical text of `ip` (kept: the endpoint string is built often on the hot path).
     public var ipText: String
     public var port: Int
     public var isLocal: Bool
@@ -12,10 +12,9 @@ public struct EndpointInfo: Hashable, Sendable {
     public var nodeHints: Set<String>
 
     public init(ip: IPAddress, port: Int, isLocal: Bool = false, ready: Bool = true, serving: Bool = true,
-                terminating: Bool = false, zoneHints: Set<String> = [], nodeHints: Set<String> = [],
-                ipText: String? = nil) {
+                terminating: Bool = false, zoneHints: Set<String> = [], nodeHints: Set<String> = []) {
         self.ip = ip
-        self.ipText = ipText ?? ip.description
+        self.ipText = ip.description
         self.port = port
         self.isLocal = isLocal
         self.ready = ready
@@ -62,6 +61,6 @@ public enum EndpointsMapBuilder {
         EndpointInfo(ip: ep.address, port: port,
                      isLocal: !nodeName.isEmpty && ep.nodeName == nodeName,
                      ready: ep.ready, serving: ep.serving, terminating: ep.terminating,
-                     zoneHints: ep.zoneHints, nodeHints: ep.nodeHints, ipText: ep.addressText)
+                     zoneHints: ep.zoneHints, nodeHints: ep.nodeHints)
     }
 }

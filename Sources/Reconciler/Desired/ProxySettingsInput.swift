@@ -81,7 +81,7 @@ extension ProxySettingsInput {
         let bit = masqueradeBit ?? 14
         guard (0...31).contains(bit) else { throw SettingsError(setting: "--iptables-masquerade-bit", message: "\(bit) not in 0-31") }
         let ips = try (nodeIPs ?? []).map { t in
-            guard let ip = IPAddress(t) else { throw SettingsError(setting: "--node-ip", message: "invalid IP \(t)") }
+            guard let ip = IPAddress.kube(t) else { throw SettingsError(setting: "--node-ip", message: "invalid IP \(t)") }
             return ip
         }
         for a in nodePortAddresses ?? [] where a != "primary" && CIDR.strict(a) == nil {

@@ -16,8 +16,8 @@ public struct ObjectRef: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         let id: String
         switch (namespace, name) {
-        case let (ns?, n?): id = "\(ns)/\(n)"
-        case let (nil, n?): id = n
+        case let (ns?, n?): id = "\(KubeIssue.printable(ns))/\(KubeIssue.printable(n))"
+        case let (nil, n?): id = KubeIssue.printable(n)
         default: id = "<unnamed>"
         }
         return source.map { "\(kind) \(id) (\($0))" } ?? "\(kind) \(id)"
@@ -45,5 +45,26 @@ public struct KubeIssue: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         let f = field.isEmpty ? "" : " \(field)"
         return "\(severity): \(object)\(f): \(message)"
+    }
+}
+
+extension KubeIssue {
+    /// `value` in double quotes, made printable (see `printable`).
+    public static func quoted(_ value: String) -> String { "\"\(printable(value))\"" }
+
+    /// `value` with control characters, quotes and backslashes escaped and anything past 80
+    /// characters cut (with the full length given), so a hostile value cannot break a log line.
+    public static func printable(_ value: String) -> String {
+        var out = ""
+        for (i, scalar) in value.unicodeScalars.enumerated() {
+            if i == 80 { return out + "…(\(value.utf8.count) bytes)" }
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7f: out += "\\u{\(String(scalar.value, radix: 16))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }

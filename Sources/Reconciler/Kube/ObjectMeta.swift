@@ -3,12 +3,17 @@ public struct ObjectMeta: Codable, Hashable, Sendable {
     public var name: String?
     public var namespace: String?
     public var labels: [String: String]?
+    /// Where the object was read (file, document, item), for error messages; not part of the object.
+    public var source: String?
 
-    public init(name: String? = nil, namespace: String? = nil, labels: [String: String]? = nil) {
+    public init(name: String? = nil, namespace: String? = nil, labels: [String: String]? = nil, source: String? = nil) {
         self.name = name
         self.namespace = namespace
         self.labels = labels
+        self.source = source
     }
+
+    private enum CodingKeys: String, CodingKey { case name, namespace, labels }
 }
 
 /// A `port`/`targetPort` value that is either a number or a name.

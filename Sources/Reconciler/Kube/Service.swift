@@ -18,6 +18,8 @@ public struct Service: Codable, Hashable, Sendable {
         public var type: String?
         public var clusterIP: String?
         public var clusterIPs: [String]?
+        /// `IPv4`/`IPv6`, in the order of `clusterIPs`.
+        public var ipFamilies: [String]?
         public var ports: [Port]?
         public var externalIPs: [String]?
         public var sessionAffinity: String?

@@ -41,13 +41,28 @@ import Testing
 }
 
 @Suite struct DesiredEndpointTextTests {
-    /// kube-proxy builds the SEP hash and comments from the slice's address text, not a canonical form.
-    @Test func sepChainUsesAddressAsWritten() {
+    /// kube-proxy builds the SEP hash, comments and DNAT target from the canonical address
+    /// (`utilnet.ParseIPSloppy(addr).String()` in endpointslicecache.go), whatever the slice wrote.
+    @Test func sepChainUsesCanonicalAddress() throws {
         let svc = K.service("ns", "v6", clusterIP: "fd00:30::1", ports: [K.port("p", 80)])
         let eps = K.slice("ns", "v6", family: "IPv6", endpoints: [K.ep("FD00:10:0::0005")], ports: [K.sport("p", 80)])
         let rs = DesiredState.compute(K.state([svc], [eps]), settings: K.fakeIPv6)
-        let sep = KubeChains.endpoint("ns/v6:p", "tcp", "[FD00:10:0::0005]:80")
-        #expect(rs[table: .nat]?[chain: sep] != nil)
+        let sep = KubeChains.endpoint("ns/v6:p", "tcp", "[fd00:10::5]:80")
+        try #require(rs[table: .nat]?[chain: sep] != nil)
         #expect(K.lines(rs, .nat, sep)[1].hasSuffix("-j DNAT --to-destination [fd00:10::5]:80"))
+    }
+
+    /// Legacy IPv4 text (leading zeros, read as decimal) and IPv4-mapped IPv6 become the canonical
+    /// IPv4 address in chain names, comments and DNAT targets.
+    @Test func legacyIPv4TextIsCanonical() throws {
+        let svc = K.service("ns", "old", clusterIP: "172.030.000.001", ports: [K.port("p", 80)])
+        let eps = K.slice("ns", "old", endpoints: [K.ep("010.180.000.001")], ports: [K.sport("p", 80)])
+        let rs = DesiredState.compute(K.state([svc], [eps]), settings: K.fakeIPv4)
+        let sep = KubeChains.endpoint("ns/old:p", "tcp", "10.180.0.1:80")
+        try #require(rs[table: .nat]?[chain: sep] != nil)
+        #expect(K.lines(rs, .nat, sep)[1].hasSuffix("-j DNAT --to-destination 10.180.0.1:80"))
+        #expect(K.lines(rs, .nat, "KUBE-SERVICES").contains { $0.contains("-d 172.30.0.1 ") })
+        let mapped = K.slice("ns", "old", endpoints: [K.ep("::ffff:10.180.0.1")], ports: [K.sport("p", 80)])
+        #expect(DesiredState.compute(K.state([svc], [mapped]), settings: K.fakeIPv4) == rs)
     }
 }
