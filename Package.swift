@@ -44,7 +44,7 @@ let package = Package(
         ]),
         // The node agent: change batching, continuous reconcile, drift repair, metrics, health.
         .target(name: "Agent", dependencies: [
-            "Reconciler", "NetlinkBridge", "KubeClient",
+            "Reconciler", "NetlinkBridge", "KubeClient", "ClusterSource",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -65,6 +65,8 @@ let package = Package(
                 "Reconciler", "NetlinkBridge", "ClusterSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Fuzz harness (libFuzzer via scripts/fuzz.sh; a corpus replayer in a plain build).
+        .executableTarget(name: "kpx-fuzz", dependencies: ["Reconciler", "NetlinkBridge", "ClusterSource"]),
         // Process and network-namespace helpers shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler"]),

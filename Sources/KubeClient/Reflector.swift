@@ -1,3 +1,4 @@
+import ClusterSource
 import Foundation
 import Logging
 import Reconciler

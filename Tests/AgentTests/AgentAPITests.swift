@@ -1,3 +1,4 @@
+import ClusterSource
 import Agent
 import Foundation
 import KubeClient

@@ -1,3 +1,4 @@
+import ClusterSource
 @testable import Agent
 import KubeClient
 import Reconciler

@@ -113,6 +113,9 @@ struct ParserState {
         if let head = tokens.first, head.text.hasPrefix("[") {
             _ = try CounterText.parse(head, line: number)
             tokens.removeFirst()
+            guard !tokens.isEmpty else {
+                throw ParseError(line: number, column: head.column, message: "counters without a command", expected: "[packets:bytes] -A CHAIN ...")
+            }
         }
         let parsed = try CommandParser.parse(tokens, line: line, number: number, family: script.family, table: table)
         open!.commands.append(parsed)

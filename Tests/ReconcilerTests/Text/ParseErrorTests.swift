@@ -89,4 +89,12 @@ import Testing
         #expect(failure.line == 2)
         #expect(failure.message.contains("bad counters"))
     }
+
+    /// Found by fuzzing (Tests/Fixtures/fuzz/regressions/restore): a counters prefix with no
+    /// command after it indexed an empty token list.
+    @Test func countersWithoutCommand() throws {
+        let failure = try #require(error("*filter\n[0:0]\nCOMMIT\n"))
+        #expect(failure.line == 2)
+        #expect(failure.message == "counters without a command")
+    }
 }

@@ -21,11 +21,11 @@ public struct APIStatus: Decodable, Sendable, Error, CustomStringConvertible {
 }
 
 /// Decodes API objects of one kind from raw JSON.
-enum WireFormat {
-    static let triggerTimeAnnotation = "endpoints.kubernetes.io/last-change-trigger-time"
+public enum WireFormat {
+    public static let triggerTimeAnnotation = "endpoints.kubernetes.io/last-change-trigger-time"
 
     /// An object, its resourceVersion, or the reason it cannot be used.
-    static func object(_ kind: ObjectKind, from data: Data) -> Result<(ClusterObject, String?), DecodeFailure> {
+    public static func object(_ kind: ObjectKind, from data: Data) -> Result<(ClusterObject, String?), DecodeFailure> {
         let decoder = JSONDecoder()
         let meta = (try? decoder.decode(WireObject.self, from: data))?.metadata
         do {
@@ -44,7 +44,7 @@ enum WireFormat {
     }
 
     /// RFC 3339 (with or without fractional seconds).
-    static func parseTime(_ text: String) -> Date? {
+    public static func parseTime(_ text: String) -> Date? {
         let f = ISO8601DateFormatter()
         if let d = f.date(from: text) { return d }
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -52,24 +52,25 @@ enum WireFormat {
     }
 }
 
-struct DecodeFailure: Error {
-    var object: ObjectRef
-    var message: String
-    var resourceVersion: String?
+/// An API object that could not be decoded: which one (as far as it could be read) and why.
+public struct DecodeFailure: Error, Sendable {
+    public var object: ObjectRef
+    public var message: String
+    public var resourceVersion: String?
 }
 
 /// One page of a list response: raw items and the list metadata.
-struct ListPage {
-    var items: [Data]
-    var resourceVersion: String
-    var continueToken: String?
+public struct ListPage: Sendable {
+    public var items: [Data]
+    public var resourceVersion: String
+    public var continueToken: String?
 
-    static func parse(_ data: Data) throws -> ListPage {
+    public static func parse(_ data: Data) throws -> ListPage {
         guard let top = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw KubeClientError.protocolError("list response is not a JSON object")
+            throw WireFormatError("list response is not a JSON object")
         }
         if top["kind"] as? String == "Status" {
-            throw (try? JSONDecoder().decode(APIStatus.self, from: data)) ?? KubeClientError.protocolError("list failed")
+            throw (try? JSONDecoder().decode(APIStatus.self, from: data)) ?? WireFormatError("list failed")
         }
         let meta = top["metadata"] as? [String: Any] ?? [:]
         let items = try (top["items"] as? [Any] ?? []).map { try JSONSerialization.data(withJSONObject: $0) }
@@ -79,42 +80,32 @@ struct ListPage {
 }
 
 /// One line of a watch stream: `{"type": ..., "object": {...}}`.
-struct WatchLine {
-    enum Kind: String { case added = "ADDED", modified = "MODIFIED", deleted = "DELETED", bookmark = "BOOKMARK", error = "ERROR" }
-    var kind: Kind
-    var object: Data
+public struct WatchLine: Sendable {
+    public enum Kind: String, Sendable { case added = "ADDED", modified = "MODIFIED", deleted = "DELETED", bookmark = "BOOKMARK", error = "ERROR" }
+    public var kind: Kind
+    public var object: Data
 
-    static func parse(_ line: Data) throws -> WatchLine {
+    public static func parse(_ line: Data) throws -> WatchLine {
         guard let top = try JSONSerialization.jsonObject(with: line) as? [String: Any],
               let type = top["type"] as? String, let kind = Kind(rawValue: type),
               let object = top["object"] else {
-            throw KubeClientError.protocolError("watch event without type/object: \(String(decoding: line.prefix(200), as: UTF8.self))")
+            throw WireFormatError("watch event without type/object: \(String(decoding: line.prefix(200), as: UTF8.self))")
         }
         return WatchLine(kind: kind, object: try JSONSerialization.data(withJSONObject: object))
     }
 
     /// The resourceVersion of a bookmark (or any) object.
-    var resourceVersion: String? {
+    public var resourceVersion: String? {
         guard let top = try? JSONSerialization.jsonObject(with: object) as? [String: Any],
               let meta = top["metadata"] as? [String: Any] else { return nil }
         return meta["resourceVersion"] as? String
     }
 }
 
-/// Failures of the API client, with what it was doing.
-public enum KubeClientError: Error, CustomStringConvertible {
-    case config(String)
-    case http(status: Int, operation: String, body: String)
-    /// 410 Gone: the resourceVersion is too old; relist.
-    case gone(operation: String)
-    case protocolError(String)
 
-    public var description: String {
-        switch self {
-        case .config(let m): return "kubeconfig: \(m)"
-        case .http(let status, let op, let body): return "\(op): HTTP \(status): \(body.prefix(300))"
-        case .gone(let op): return "\(op): 410 Gone (resourceVersion expired)"
-        case .protocolError(let m): return "API protocol: \(m)"
-        }
-    }
+/// A list or watch response that is not what the API protocol says.
+public struct WireFormatError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { "API protocol: \(message)" }
 }

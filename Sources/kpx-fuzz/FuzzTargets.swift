@@ -1,0 +1,77 @@
+import ClusterSource
+import Foundation
+import NetlinkBridge
+import Reconciler
+
+/// One input through the decoder named by `KPX_FUZZ_TARGET` (`manifest`, `restore`, `netlink`,
+/// `watch`): libFuzzer's callback. A crash, a trap or a sanitizer report is a finding; every
+/// error a decoder throws is an accepted outcome.
+func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    switch FuzzTarget.current {
+    case .manifest: FuzzTarget.manifest(bytes)
+    case .restore: FuzzTarget.restore(bytes)
+    case .netlink: FuzzTarget.netlink(bytes)
+    case .watch: FuzzTarget.watch(bytes)
+    }
+    return 0
+}
+
+/// The decoders under fuzzing, each followed by what the product does next with its output,
+/// so a value a decoder accepts but later code cannot handle is found too.
+enum FuzzTarget: String {
+    case manifest, restore, netlink, watch
+
+    static let current: FuzzTarget = {
+        let name = ProcessInfo.processInfo.environment["KPX_FUZZ_TARGET"] ?? ""
+        guard let t = FuzzTarget(rawValue: name) else {
+            FileHandle.standardError.write(Data("KPX_FUZZ_TARGET must be manifest, restore, netlink or watch\n".utf8))
+            exit(2)
+        }
+        return t
+    }()
+
+    /// Manifest bytes (YAML or JSON) -> objects -> validation -> desired state and its text.
+    static func manifest(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let loaded = ManifestLoader.parse(text, source: "fuzz")
+        let (state, _) = ClusterState.validating(services: loaded.services, slices: loaded.slices)
+        _ = KubeProxyTextWriter().render(DesiredState.compute(state, settings: settings))
+    }
+
+    /// iptables-restore text -> script -> applied to an empty ruleset -> rendered.
+    static func restore(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let script = try? RestoreParser.parse(text) else { return }
+        guard let ruleset = try? script.apply(to: Ruleset(family: .ipv4), noflush: false) else { return }
+        _ = SaveRenderer.render(ruleset)
+    }
+
+    /// A netlink datagram -> NEWRULE messages -> AST rules -> iptables-save lines.
+    static func netlink(_ bytes: [UInt8]) {
+        guard let rules = try? RuleDatagram.rules(bytes, family: .ipv4) else { return }
+        for rule in rules { _ = SaveRenderer.line(chain: "FUZZ", rule: rule, family: .ipv4) }
+    }
+
+    /// One watch-stream line -> event -> object -> validation.
+    static func watch(_ bytes: [UInt8]) {
+        guard let line = try? WatchLine.parse(Data(bytes)) else { return }
+        _ = line.resourceVersion
+        for kind in ObjectKind.allCases {
+            guard case .success(let (object, _)) = WireFormat.object(kind, from: line.object) else { continue }
+            switch object {
+            case .service(let s): _ = s.validate()
+            case .endpointSlice(let s, _): _ = s.validate()
+            }
+        }
+        _ = try? ListPage.parse(Data(bytes))
+    }
+
+    static let settings: ProxySettings = {
+        var input = ProxySettingsInput()
+        input.hostnameOverride = "node-1"
+        input.nodeIPs = ["192.168.0.2"]
+        input.clusterCIDRs = ["10.0.0.0/8"]
+        return try! input.resolve()
+    }()
+}
