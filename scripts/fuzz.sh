@@ -2,7 +2,7 @@
 # Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of one decoder for SECONDS.
 #   scripts/fuzz.sh TARGET SECONDS     TARGET: manifest | restore | netlink | watch | all
 # Seeds come from the fixtures (scripts/fuzz-seeds.py); the corpus grows in .build-fuzz/corpus/TARGET.
-# A crash is saved as .build-fuzz/crashes/TARGET-crash-* and fails the run (exit 1): copy it to
+# KPX_FUZZ_NO_BUILD=1 reuses the last fuzz build. A crash is saved as .build-fuzz/crashes/TARGET-crash-* and fails the run (exit 1): copy it to
 # Tests/Fixtures/fuzz/regressions/TARGET/ once fixed. Prints libFuzzer's final stats line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ scratch=.build-fuzz
 runtime=$(ls "$(dirname "$(command -v swift)")"/../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a | head -1)
 # libFuzzer's driver without its main (our @main calls LLVMFuzzerRunDriver), coverage as -fsanitize=fuzzer sets it.
 mkdir -p "$scratch"
-swift build --product kpx-fuzz --scratch-path "$scratch" -Xswiftc -DKPX_LIBFUZZER \
+[ -n "${KPX_FUZZ_NO_BUILD:-}" ] || swift build --product kpx-fuzz --scratch-path "$scratch" -Xswiftc -DKPX_LIBFUZZER \
   -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
   -Xlinker "$runtime" -Xlinker -lstdc++ >"$scratch/build.log" 2>&1 || { tail -20 "$scratch/build.log" >&2; exit 1; }
 corpus=$scratch/corpus/$target
