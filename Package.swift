@@ -57,7 +57,10 @@ let package = Package(
                 "Reconciler", "NetlinkBridge", "ClusterSource", "Agent", "KubeClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            plugins: ["BuildInfo"]),
+        // The git revision baked into `kpx-reconcile --version`.
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         // End-to-end benchmarks against iptables-restore in throwaway namespaces (root; not run by tests).
         .executableTarget(
             name: "kpx-bench",

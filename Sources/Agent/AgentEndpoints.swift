@@ -39,7 +39,13 @@ public struct AgentEndpoints: Sendable {
         guard path == "/healthz" || path == "/livez" else {
             return HTTPReply(status: .notFound, contentType: "text/plain; charset=utf-8", body: "404 page not found\n")
         }
-        let (healthy, json) = agent.health.body(checkNode: path == "/healthz")
+        let (healthy, json) = agent.health.body(checkNode: path == "/healthz", family: agent.configuration.settings.ipFamily)
+        switch (path == "/healthz", healthy) {
+        case (true, true): agent.metrics.healthzOK.increment()
+        case (true, false): agent.metrics.healthzFailed.increment()
+        case (false, true): agent.metrics.livezOK.increment()
+        case (false, false): agent.metrics.livezFailed.increment()
+        }
         return HTTPReply(status: healthy ? .ok : .serviceUnavailable, contentType: "application/json", body: json)
     }
 }

@@ -27,6 +27,11 @@ public final class AgentMetrics: Sendable {
     let rereads: Counter
     let invalidObjects: Counter
     let conntrackDeleted: Counter
+    let healthCheckBindFailures: Counter
+    let healthzOK: Counter
+    let healthzFailed: Counter
+    let livezOK: Counter
+    let livezFailed: Counter
 
     /// kube-proxy: ExponentialBuckets(0.001, 2, 15).
     static let syncBuckets: [Duration] = (0..<15).map { .microseconds(1000 << $0) }
@@ -61,6 +66,17 @@ public final class AgentMetrics: Sendable {
         rereads = r.makeCounter(descriptor: d("kpx_reconcile_full_reads_total", "Syncs that re-read the live tables"))
         conntrackDeleted = r.makeCounter(descriptor: d("kpx_reconcile_conntrack_entries_deleted_total", "Stale UDP conntrack entries deleted"))
         invalidObjects = r.makeCounter(descriptor: d("kpx_reconcile_invalid_objects_total", "API objects skipped as invalid"))
+        healthCheckBindFailures = r.makeCounter(descriptor: d("kpx_reconcile_service_health_check_bind_failures_total", "Health check node ports that could not be bound"))
+        healthzOK = r.makeCounter(descriptor: d("kubeproxy_proxy_healthz_total", "Cumulative proxy healthz HTTP status"), labels: [("code", "200")])
+        healthzFailed = r.makeCounter(descriptor: d("kubeproxy_proxy_healthz_total", "Cumulative proxy healthz HTTP status"), labels: [("code", "503")])
+        livezOK = r.makeCounter(descriptor: d("kubeproxy_proxy_livez_total", "Cumulative proxy livez HTTP status"), labels: [("code", "200")])
+        livezFailed = r.makeCounter(descriptor: d("kubeproxy_proxy_livez_total", "Cumulative proxy livez HTTP status"), labels: [("code", "503")])
+    }
+
+    /// `kpx_reconcile_build_info{version, revision} 1`.
+    public func recordBuildInfo(version: String, revision: String) {
+        registry.makeGauge(descriptor: Self.d("kpx_reconcile_build_info", "The version and git revision of the running binary"),
+                           labels: [("version", version), ("revision", revision)]).set(to: 1)
     }
 
     static func d(_ name: String, _ help: String) -> MetricNameDescriptor { MetricNameDescriptor(metricName: name, unitName: "", helpText: help) }

@@ -17,6 +17,10 @@ public struct AgentRunner: Sendable {
     public var logger: Logger
     /// Signals that stop the agent.
     public var stopSignals: [Int32] = [SIGTERM, SIGINT]
+    /// kube-proxy's conntrack settings, written at start (with route_localnet) in the target namespace.
+    public var conntrack = NodeSysctls.Conntrack()
+    /// `kpx-reconcile --version`'s version and git revision (logged, and the build-info gauge).
+    public var build = (version: "dev", revision: "unknown")
     /// Called once the agent and its endpoints are up (tests read the ports from it).
     public var started: @Sendable (ProxyAgent, AgentEndpoints) -> Void = { _, _ in }
 
@@ -36,6 +40,8 @@ public struct AgentRunner: Sendable {
     public func run() async throws {
         let (sources, client, configuration) = try await makeSources()
         let agent = try ProxyAgent(configuration: configuration, sources: sources, logger: logger)
+        agent.metrics.recordBuildInfo(version: build.version, revision: build.revision)
+        applySysctls(configuration)
         let endpoints: AgentEndpoints
         do {
             endpoints = try await AgentEndpoints.start(agent: agent, metricsAddress: metricsAddress, healthzAddress: healthzAddress)
@@ -54,6 +60,7 @@ public struct AgentRunner: Sendable {
             return source
         }
         logger.info("agent started", metadata: [
+            "version": "\(build.version)", "revision": "\(build.revision)",
             "node": "\(configuration.settings.nodeName)", "netns": "\(configuration.netns ?? "(own)")",
             "source": "\(servicesDir.map { "dir \($0)" } ?? "api \(client?.endpoint.server ?? "")")",
             "metrics": "\(metricsAddress)", "healthz": "\(healthzAddress)"])
@@ -65,6 +72,20 @@ public struct AgentRunner: Sendable {
         }
         await endpoints.stop()
         await client?.shutdown()
+    }
+
+    /// kube-proxy's conntrack sysctls and route_localnet; a setting the kernel refuses is logged
+    /// once and does not stop the agent.
+    func applySysctls(_ configuration: AgentConfiguration) {
+        let settings = NodeSysctls.settings(conntrack, cpus: ProcessInfo.processInfo.activeProcessorCount,
+                                            routeLocalnet: NodeSysctls.wantsRouteLocalnet(configuration.settings),
+                                            currentHashsize: NodeSysctls.currentHashsize())
+        for problem in NodeSysctls.apply(settings, netns: configuration.netns) {
+            logger.warning("kernel setting not applied", metadata: ["setting": "\(problem)"])
+        }
+        if NodeSysctls.wantsRouteLocalnet(configuration.settings) {
+            logger.info("route_localnet=1 allows NodePorts on localhost; disable --iptables-localhost-nodeports or set --nodeport-addresses to avoid it")
+        }
     }
 
     /// The manifest directory, or the API (Services, EndpointSlices, the node) with the zone

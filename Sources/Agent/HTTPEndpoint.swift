@@ -8,6 +8,15 @@ public struct HTTPReply: Sendable {
     public var status: HTTPResponseStatus
     public var contentType: String
     public var body: String
+    /// Headers beside Content-Type, X-Content-Type-Options and Content-Length.
+    public var headers: [(String, String)] = []
+
+    public init(status: HTTPResponseStatus, contentType: String, body: String, headers: [(String, String)] = []) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+        self.headers = headers
+    }
 }
 
 /// A small HTTP/1.1 server (NIO) answering GETs from a routing closure: /metrics, /healthz, /livez.
@@ -65,6 +74,7 @@ private final class RouteHandler: ChannelInboundHandler, @unchecked Sendable {
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: reply.contentType)
             headers.add(name: "X-Content-Type-Options", value: "nosniff")
+            for (name, value) in reply.headers { headers.add(name: name, value: value) }
             headers.add(name: "Content-Length", value: String(reply.body.utf8.count))
             if !keepAlive { headers.add(name: "Connection", value: "close") }
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: reply.status, headers: headers))), promise: nil)

@@ -1,4 +1,5 @@
 import Foundation
+import Reconciler
 import Synchronization
 
 /// kube-proxy's proxier health: unhealthy once a queued update has waited longer than the
@@ -39,14 +40,24 @@ public final class HealthState: Sendable {
         }
     }
 
-    /// The body kube-proxy's /healthz (`checkNode`) and /livez return.
-    func body(at now: Date = Date(), checkNode: Bool) -> (healthy: Bool, json: String) {
-        var s = status(at: now)
+    /// The body of kube-proxy's /healthz (`checkNode`) and /livez (v1.33+, pkg/proxy/healthcheck/
+    /// proxy_health.go): compact JSON with `lastUpdated`, `currentTime`, `nodeEligible` (/healthz
+    /// only), `healthy` and the per-family `status`. The status code also fails /healthz for a node
+    /// that is not eligible; on success `lastUpdated` reads the current time, as upstream.
+    func body(at now: Date = Date(), checkNode: Bool, family: IPFamily = .ipv4) -> (healthy: Bool, json: String) {
+        let s = status(at: now)
         let eligible = nodeEligible
-        if checkNode && !eligible { s.healthy = false }
+        let ok = s.healthy && (!checkNode || eligible)
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let last = s.lastUpdated.map { f.string(from: $0) } ?? "0001-01-01T00:00:00Z"
-        return (s.healthy, "{\"lastUpdated\": \"\(last)\",\"currentTime\": \"\(f.string(from: s.now))\", \"nodeEligible\": \(eligible)}")
+        let zero = "0001-01-01T00:00:00Z"
+        let familyLast = s.lastUpdated.map { f.string(from: $0) } ?? zero
+        let last = ok ? f.string(from: now) : familyLast
+        let key = family == .ipv4 ? "IPv4" : "IPv6"
+        var json = "{\"lastUpdated\":\"\(last)\",\"currentTime\":\"\(f.string(from: now))\""
+        if checkNode { json += ",\"nodeEligible\":\(eligible)" }
+        json += ",\"healthy\":\(s.healthy)"
+        if s.lastUpdated != nil { json += ",\"status\":{\"\(key)\":{\"lastUpdated\":\"\(familyLast)\",\"healthy\":\(s.healthy)}}" }
+        return (ok, json + "}")
     }
 }

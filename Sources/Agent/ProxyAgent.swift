@@ -13,6 +13,8 @@ public final class ProxyAgent: @unchecked Sendable {
     public let configuration: AgentConfiguration
     public let metrics: AgentMetrics
     public let health: HealthState
+    /// The health-check node port servers (follow the Services synced).
+    public let serviceHealth: ServiceHealthServers
     let logger: Logger
     let inbox = Inbox()
     private let sources: [any ClusterEventSource]
@@ -38,6 +40,8 @@ public final class ProxyAgent: @unchecked Sendable {
         self.metrics = metrics
         self.logger = logger
         self.health = HealthState(timeout: configuration.syncPeriod * 2)
+        self.serviceHealth = ServiceHealthServers(hosts: HealthCheckAddresses.hosts(settings: configuration.settings),
+                                                  health: health, metrics: metrics, logger: logger)
         let log = TransactionLog(family: configuration.settings.ipFamily)
         if backend is KernelWriter && configuration.watchDrift {
             patching = PatchingBackend(inner: backend, log: log)
@@ -86,6 +90,7 @@ public final class ProxyAgent: @unchecked Sendable {
         await withTaskCancellationHandler { await loop.run() } onCancel: { [inbox] in inbox.push(.shutdown) }
         for task in tasks { task.cancel() }
         watcher?.stop()
+        await serviceHealth.stop()
         logger.info("agent stopped; rules stay in place")
     }
 
@@ -141,6 +146,13 @@ public final class ProxyAgent: @unchecked Sendable {
                 "reason": "\(reason.rawValue)", "error": "\(error)"])
             return false
         }
+    }
+
+    /// Opens, closes and updates the health-check node ports for what was just synced.
+    func syncHealthChecks(_ store: ObjectStore, settings: ProxySettings) async {
+        let targets = ServiceHealthChecks.targets(services: store.serviceModels.values, slices: store.sliceModels.values,
+                                                  family: settings.ipFamily, nodeName: settings.nodeName)
+        await serviceHealth.sync(targets)
     }
 
     /// Deletes conntrack entries of UDP services whose endpoints they no longer go to.

@@ -46,7 +46,7 @@ struct SyncLoop {
                 }
             }
             if stop { return }
-            if let reason = due(at: .now) { runSync(reason) }
+            if let reason = due(at: .now) { await runSync(reason) }
         }
     }
 
@@ -109,7 +109,7 @@ struct SyncLoop {
         return next
     }
 
-    mutating func runSync(_ reason: SyncReason) {
+    mutating func runSync(_ reason: SyncReason) async {
         let now = ContinuousClock.now
         let wasDrift = driftPending
         driftPending = false
@@ -118,6 +118,8 @@ struct SyncLoop {
         if wasDrift { lastDriftSync = now }
         if reason == .initial || reason == .periodic || reason == .retry { nextVerify = now + config.syncPeriod }
         if ok {
+            // Health-check ports open and close in the sync that programs or removes their rules.
+            await agent.syncHealthChecks(store, settings: tracker.settings)
             initialDone = true
             failures = 0
             retryAt = nil

@@ -9,6 +9,22 @@ public struct AgentConfigFile: Sendable, Equatable {
     public var metricsBindAddress: String?
     public var healthzBindAddress: String?
     public var kubeconfig: String?
+    /// `mode` (the proxy mode).
+    public var mode: String?
+    /// `conntrack.*` (KubeProxyConntrackConfiguration), as given.
+    public var conntrack = ConntrackFields()
+
+    /// The `conntrack` fields of a KubeProxyConfiguration (durations already parsed).
+    public struct ConntrackFields: Sendable, Equatable {
+        public var maxPerCore: Int?
+        public var min: Int?
+        public var tcpEstablishedTimeout: Duration?
+        public var tcpCloseWaitTimeout: Duration?
+        public var tcpBeLiberal: Bool?
+        public var udpTimeout: Duration?
+        public var udpStreamTimeout: Duration?
+        public init() {}
+    }
 
     public init() {}
 
@@ -25,6 +41,12 @@ public struct AgentConfigFile: Sendable, Equatable {
             var clientConnection: Client?
             var metricsBindAddress: String?
             var healthzBindAddress: String?
+            var mode: String?
+            struct Conntrack: Decodable {
+                var maxPerCore: Int?, min: Int?, tcpEstablishedTimeout: String?, tcpCloseWaitTimeout: String?
+                var tcpBeLiberal: Bool?, udpTimeout: String?, udpStreamTimeout: String?
+            }
+            var conntrack: Conntrack?
         }
         let doc: Doc
         do { doc = try YAMLDecoder().decode(Doc.self, from: text) } catch { throw KubeClientError.config("KubeProxyConfiguration: \(error)") }
@@ -34,6 +56,16 @@ public struct AgentConfigFile: Sendable, Equatable {
         out.metricsBindAddress = doc.metricsBindAddress.flatMap { $0.isEmpty ? nil : $0 }
         out.healthzBindAddress = doc.healthzBindAddress.flatMap { $0.isEmpty ? nil : $0 }
         out.kubeconfig = doc.clientConnection?.kubeconfig.flatMap { $0.isEmpty ? nil : $0 }
+        out.mode = doc.mode
+        if let c = doc.conntrack {
+            out.conntrack.maxPerCore = c.maxPerCore
+            out.conntrack.min = c.min
+            out.conntrack.tcpEstablishedTimeout = try c.tcpEstablishedTimeout.map(goDuration)
+            out.conntrack.tcpCloseWaitTimeout = try c.tcpCloseWaitTimeout.map(goDuration)
+            out.conntrack.tcpBeLiberal = c.tcpBeLiberal
+            out.conntrack.udpTimeout = try c.udpTimeout.map(goDuration)
+            out.conntrack.udpStreamTimeout = try c.udpStreamTimeout.map(goDuration)
+        }
         return out
     }
 

@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import KubeClient
 import Logging
+import NetlinkBridge
 import Reconciler
 
 /// `kpx-reconcile agent`: the node agent. Follows the Kubernetes API (or a manifest directory),
@@ -42,9 +43,18 @@ struct AgentCommand: ParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String = "info"
 
+    @Flag(name: .long, help: "Remove every rule and chain kube-proxy's iptables mode owns (both families), then exit.")
+    var cleanup = false
+
+    @Option(name: .customLong("proxy-mode"), help: "kube-proxy's proxy mode: only iptables (or empty) is implemented.")
+    var proxyMode: String?
+
+    @OptionGroup var conntrack: ConntrackOptions
+
     @OptionGroup var proxy: ProxySettingsOptions
 
     func run() throws {
+        if cleanup { return try runCleanup() }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level \(logLevel): unknown level") }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -53,6 +63,7 @@ struct AgentCommand: ParsableCommand {
         }
         let logger = Logger(label: "kpx-reconcile.agent")
         let file = try proxy.config.map { try AgentConfigFile.load(path: $0) } ?? AgentConfigFile()
+        try ProxyMode.check(flag: proxyMode, config: file.mode)
         var settings = try proxy.settings()
         if settings.nodeName.isEmpty { settings.nodeName = ProcessInfo.processInfo.hostName.lowercased() }
         let configuration = AgentConfiguration(
@@ -61,9 +72,11 @@ struct AgentCommand: ParsableCommand {
             syncPeriod: try syncPeriod.map(AgentConfigFile.goDuration) ?? file.syncPeriod ?? .seconds(30))
         let addresses = (metrics: metricsBindAddress ?? file.metricsBindAddress ?? "127.0.0.1:10249",
                          healthz: healthzBindAddress ?? file.healthzBindAddress ?? "0.0.0.0:10256")
-        let runner = AgentRunner(configuration: configuration, kubeconfig: kubeconfig ?? file.kubeconfig, master: master,
+        var runner = AgentRunner(configuration: configuration, kubeconfig: kubeconfig ?? file.kubeconfig, master: master,
                                  servicesDir: servicesDir, metricsAddress: addresses.metrics, healthzAddress: addresses.healthz,
                                  pinnedZone: proxy.topologyZone != nil, logger: logger)
+        runner.conntrack = try conntrack.resolve(file: file.conntrack, beLiberal: settings.conntrackTCPLiberal)
+        runner.build = (kpxVersion, buildRevision)
         let done = DispatchSemaphore(value: 0)
         let failure = FailureBox()
         Task {
@@ -72,6 +85,31 @@ struct AgentCommand: ParsableCommand {
         }
         done.wait()
         if let error = failure.get() { throw CLIError("agent: \(error)") }
+    }
+}
+
+extension AgentCommand {
+    /// `--cleanup`: one transaction per family; foreign rules and chains stay as they are.
+    func runCleanup() throws {
+        let backend = try NetlinkBackend(netns: netns)
+        let outcomes: [Cleanup.Outcome]
+        do { outcomes = try Cleanup.run(backend: backend) } catch { throw CLIError("cleanup: \(error); nothing more changed") }
+        for outcome in outcomes {
+            let s = outcome.plan.summary
+            let what = outcome.plan.isEmpty ? "nothing to remove" : "removed \(s.rulesDeleted) rules and \(s.chainsDeleted) chains"
+            print("cleanup \(outcome.family.rawValue): \(what)")
+            for warning in outcome.plan.warnings { print("warning: \(warning)") }
+        }
+    }
+}
+
+/// `--proxy-mode` / the configuration's `mode`: kpx-reconcile is kube-proxy's iptables mode.
+enum ProxyMode {
+    static func check(flag: String?, config: String?) throws {
+        for (source, mode) in [("--proxy-mode", flag), ("config mode", config)] {
+            guard let mode, !mode.isEmpty, mode != "iptables" else { continue }
+            throw CLIError("\(source) \"\(mode)\": kpx-reconcile implements kube-proxy's iptables mode only (want \"iptables\" or empty)")
+        }
     }
 }
 

@@ -5,6 +5,7 @@ struct KpxReconcile: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kpx-reconcile",
         abstract: "Reconcile a node's Kubernetes Service rules (kube-proxy iptables mode) over netlink.",
+        version: versionLine,
         subcommands: [ReconcileCommand.self, DumpCommand.self, RestoreCommand.self, RenderCommand.self, AgentCommand.self],
         defaultSubcommand: ReconcileCommand.self)
 }

@@ -68,7 +68,7 @@ struct AgentEndpointTests {
         h.api.nodeDeleting = true
         #expect(try await eventually { !h.agent.health.nodeEligible })
         let draining = try await get("http://127.0.0.1:\(healthPort)/healthz")
-        #expect(draining.status == 503 && draining.body.contains("\"nodeEligible\": false"))
+        #expect(draining.status == 503 && draining.body.contains("\"nodeEligible\":false"))
         #expect(try await get("http://127.0.0.1:\(healthPort)/livez").status == 200)
         await endpoints.stop()
         await h.stop()
