@@ -1,3 +1,4 @@
+import ClusterSource
 import Foundation
 import Logging
 
@@ -39,33 +40,64 @@ public struct NodeInfo: Sendable, Equatable {
     }
 }
 
-/// Re-reads the node object periodically and reports it when its labels change (the zone label
-/// drives topology-aware routing).
+/// Follows the one node object by list+watch with a field selector (as kube-proxy's node
+/// informer does), so a zone label change, a deletion timestamp or the autoscaler's taint
+/// reaches the agent within a second. A dropped or failed watch relists after a backoff.
 public struct NodeSource: ClusterEventSource {
     public let client: KubeAPIClient
     public let name: String
-    public var interval: Duration
+    public var backoff: Backoff
+    public var watchTimeoutSeconds: ClosedRange<Int>
     public let logger: Logger
 
-    public init(client: KubeAPIClient, name: String, interval: Duration = .seconds(30), logger: Logger) {
+    public init(client: KubeAPIClient, name: String, backoff: Backoff = Backoff(),
+                watchTimeoutSeconds: ClosedRange<Int> = 300...600, logger: Logger) {
         self.client = client
         self.name = name
-        self.interval = interval
+        self.backoff = backoff
+        self.watchTimeoutSeconds = watchTimeoutSeconds
         self.logger = logger
     }
 
+    var selector: (String, String) { ("fieldSelector", "metadata.name=\(name)") }
+
     public func run(sink: @escaping @Sendable (ClusterEvent) -> Void) async {
-        var last: NodeInfo? = nil
+        let last = LastNode()
+        var failures = 0
         while !Task.isCancelled {
             do {
-                let node = try await NodeInfo.fetch(name, client: client)
-                if node != last { sink(.node(node)) }
-                last = node
+                let page = try ListPage.parse(try await client.get("/api/v1/nodes", query: [selector]))
+                if let item = page.items.first { last.report(try NodeInfo.parse(item, name: name), sink) }
+                var rv = page.resourceVersion
+                try await client.stream("/api/v1/nodes", query: [selector, ("watch", "1"), ("resourceVersion", rv),
+                                                                  ("allowWatchBookmarks", "true"),
+                                                                  ("timeoutSeconds", String(Int.random(in: watchTimeoutSeconds)))]) { data in
+                    let event = try WatchLine.parse(data)
+                    if let version = event.resourceVersion { rv = version }
+                    switch event.kind {
+                    case .added, .modified: last.report(try NodeInfo.parse(event.object, name: name), sink)
+                    case .deleted: last.report(NodeInfo(name: name, labels: [:], beingDeleted: true), sink)
+                    case .bookmark: break
+                    case .error: throw WireFormatError("node watch ERROR event")
+                    }
+                }
+                failures = 0
             } catch {
                 if Task.isCancelled { break }
-                logger.warning("cannot read the node object", metadata: ["node": "\(name)", "error": "\(error)"])
+                failures += 1
+                logger.warning("cannot watch the node object; retrying", metadata: ["node": "\(name)", "error": "\(error)"])
+                try? await Task.sleep(for: backoff.delay(attempt: failures))
             }
-            try? await Task.sleep(for: interval)
         }
+    }
+}
+
+/// The node as last reported, so only changes are sent.
+private final class LastNode: @unchecked Sendable {
+    private var node: NodeInfo?
+    func report(_ new: NodeInfo, _ sink: (ClusterEvent) -> Void) {
+        guard new != node else { return }
+        node = new
+        sink(.node(new))
     }
 }

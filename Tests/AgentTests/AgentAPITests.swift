@@ -179,6 +179,24 @@ struct AgentAPITests {
     }
 }
 
+/// The node object is watched (list+watch with a field selector), not polled: a deletion
+/// timestamp and the autoscaler's taint reach /healthz within a second.
+@Suite(.serialized, .enabled(if: NetnsTests.enabled, "set KPX_NETNS_TESTS!=0 (root) for network-namespace tests"))
+struct NodeWatchTests {
+    @Test(.timeLimit(.minutes(1)))
+    func nodeChangesArriveWithinASecond() async throws {
+        let h = try await AgentHarness(followNode: true) { _ in }
+        #expect(await eventually { h.api.count("watch nodes") >= 1 })
+        #expect(h.agent.health.nodeEligible)
+        h.api.nodeDeleting = true
+        #expect(await eventually(timeout: .seconds(1)) { !h.agent.health.nodeEligible })
+        h.api.nodeDeleting = false
+        #expect(await eventually(timeout: .seconds(1)) { h.agent.health.nodeEligible })
+        #expect(h.api.count("list nodes") == 1, "one list, then the watch carries every change")
+        await h.stop()
+    }
+}
+
 /// Start-up and shutdown behaviour.
 @Suite(.serialized, .enabled(if: NetnsTests.enabled, "set KPX_NETNS_TESTS!=0 (root) for network-namespace tests"))
 struct AgentLifecycleTests {

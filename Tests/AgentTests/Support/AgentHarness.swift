@@ -39,7 +39,7 @@ final class AgentHarness: @unchecked Sendable {
             Reflector(client: client, kind: .endpointSlice, logger: Self.logger, backoff: backoff, watchTimeoutSeconds: 30...60, pageSize: 50),
         ]
         if followNode {
-            sources.append(NodeSource(client: client, name: settings.nodeName, interval: .milliseconds(100), logger: Self.logger))
+            sources.append(NodeSource(client: client, name: settings.nodeName, backoff: Backoff(base: .milliseconds(50), cap: .milliseconds(200)), logger: Self.logger))
         }
         let config = AgentConfiguration(settings: settings, netns: ns.name, minSyncPeriod: minSyncPeriod, syncPeriod: syncPeriod,
                                         retryBackoff: Backoff(base: .milliseconds(100), cap: .milliseconds(300)))

@@ -12,11 +12,17 @@ import Reconciler
 /// connections on demand, and the node object.
 final class FakeAPIServer: @unchecked Sendable {
     enum Kind: String, CaseIterable {
-        case services, endpointslices
-        var path: String { self == .services ? "/api/v1/services" : "/apis/discovery.k8s.io/v1/endpointslices" }
-        var listKind: String { self == .services ? "ServiceList" : "EndpointSliceList" }
-        var objectKind: String { self == .services ? "Service" : "EndpointSlice" }
-        var apiVersion: String { self == .services ? "v1" : "discovery.k8s.io/v1" }
+        case services, endpointslices, nodes
+        var path: String {
+            switch self {
+            case .services: return "/api/v1/services"
+            case .endpointslices: return "/apis/discovery.k8s.io/v1/endpointslices"
+            case .nodes: return "/api/v1/nodes"
+            }
+        }
+        var objectKind: String { self == .services ? "Service" : self == .nodes ? "Node" : "EndpointSlice" }
+        var listKind: String { objectKind + "List" }
+        var apiVersion: String { self == .endpointslices ? "discovery.k8s.io/v1" : "v1" }
     }
 
     struct Event { var rv: Int; var type: String; var object: [String: Any] }
@@ -29,8 +35,8 @@ final class FakeAPIServer: @unchecked Sendable {
 
     private let lock = NSLock()
     private var rv = 100
-    private var objects: [Kind: [String: [String: Any]]] = [.services: [:], .endpointslices: [:]]
-    private var history: [Kind: [Event]] = [.services: [], .endpointslices: []]
+    private var objects: [Kind: [String: [String: Any]]] = [.services: [:], .endpointslices: [:], .nodes: [:]]
+    private var history: [Kind: [Event]] = [.services: [], .endpointslices: [], .nodes: []]
     /// Watches from a resourceVersion below this get 410.
     private var compactedBelow = 0
     private var watchers: [ObjectIdentifier: Watcher] = [:]
@@ -39,11 +45,21 @@ final class FakeAPIServer: @unchecked Sendable {
     private var deleting = false
     var nodeDeleting: Bool {
         get { lock.withLock { deleting } }
-        set { lock.withLock { deleting = newValue } }
+        set { lock.withLock { deleting = newValue }; publishNode() }
     }
     var nodeLabels: [String: String] {
         get { lock.withLock { labels } }
-        set { lock.withLock { labels = newValue } }
+        set { lock.withLock { labels = newValue }; publishNode() }
+    }
+    /// The one node the fake serves (`GET /api/v1/nodes/NAME` answers for any name).
+    var nodeName = "test-node"
+
+    /// The node object as a list/watch item.
+    private func publishNode() {
+        let (name, labels, deleting) = lock.withLock { (nodeName, self.labels, self.deleting) }
+        var meta: [String: Any] = ["name": name, "labels": labels]
+        if deleting { meta["deletionTimestamp"] = "2026-01-01T00:00:00Z" }
+        upsert(.nodes, ["kind": "Node", "apiVersion": "v1", "metadata": meta])
     }
     /// Send 410 as an ERROR event in a 200 stream (true, as the real server does) or as HTTP 410.
     var goneAsEvent = true
@@ -71,6 +87,7 @@ final class FakeAPIServer: @unchecked Sendable {
     }
 
     func start() async throws {
+        publishNode()
         let tls = self.tls
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -129,7 +146,7 @@ final class FakeAPIServer: @unchecked Sendable {
     }
 
     /// Forgets history: watches from an older resourceVersion get 410 Gone.
-    func compact() { lock.withLock { compactedBelow = rv; history = [.services: [], .endpointslices: []] } }
+    func compact() { lock.withLock { compactedBelow = rv; history = [.services: [], .endpointslices: [], .nodes: []] } }
 
     /// Closes every open watch connection (as a load balancer or apiserver restart would).
     func dropWatches() {
