@@ -19,10 +19,15 @@ struct DesiredInput: ParsableArguments {
     /// file that cannot be read or parsed, or (with `--strict`) an invalid object, is an error:
     /// nothing may change, so a broken file never looks like "no services".
     func load() throws -> (ruleset: Ruleset, skipped: Bool) {
+        try Self.load(files: services, proxy: proxy, strict: strict)
+    }
+
+    /// `load()` for any list of files under these settings (also `trace` and `diff`).
+    static func load(files: [String], proxy: ProxySettingsOptions, strict: Bool) throws -> (ruleset: Ruleset, skipped: Bool) {
         // An invalid setting is bad input (exit 1, as documented), not a usage error (64).
         let settings: ProxySettings
         do { settings = try proxy.settings() } catch let error as ValidationError { throw CLIError(error.message) }
-        let loaded = ManifestLoader.load(files: services)
+        let loaded = ManifestLoader.load(files: files)
         let (state, issues) = ClusterState.validating(services: loaded.services, slices: loaded.slices)
         let all = loaded.issues + issues
         for issue in all { FileHandle.standardError.write(Data("kpx-reconcile: \(issue)\n".utf8)) }

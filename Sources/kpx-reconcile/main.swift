@@ -6,7 +6,8 @@ struct KpxReconcile: ParsableCommand {
         commandName: "kpx-reconcile",
         abstract: "Reconcile a node's Kubernetes Service rules (kube-proxy iptables mode) over netlink.",
         version: versionLine,
-        subcommands: [ReconcileCommand.self, DumpCommand.self, RestoreCommand.self, RenderCommand.self, AgentCommand.self],
+        subcommands: [ReconcileCommand.self, DumpCommand.self, RestoreCommand.self, RenderCommand.self, AgentCommand.self,
+                      TraceCommand.self, DiffCommand.self],
         defaultSubcommand: ReconcileCommand.self)
 }
 

@@ -62,6 +62,36 @@ struct TrafficTests {
         #expect(before.indices.allSatisfy { before[$0] != "pod2" || after[$0] == "pod2" }, "flows to pod2 were kept: \(before) -> \(after)")
     }
 
+    /// Issue 15: the endpoint that answers a real TCP connection is always one `trace --netns`
+    /// lists (with the chances adding up to 1), and a traced REJECT is a refused connection.
+    @Test func traceAgreesWithRealTraffic() throws {
+        let topology = try Topology(pods: ["pod1": "10.244.1.11", "pod2": "10.244.1.12", "pod3": "10.244.1.13"])
+        defer { topology.stop() }
+        let flags = try NodeFlags(["--hostname-override", "node-a", "--node-ip", Self.nodeIP, "--cluster-cidr", "10.244.0.0/16"])
+        try topology.waitForServers()
+        let empty = Fixtures.root.appendingPathComponent("traffic/no-endpoints.yaml").path
+        try Kpx.reconcileJSON(topology.node, [Self.before, empty], flags)
+        let names = Dictionary(uniqueKeysWithValues: topology.pods.map { ($0.ip, $0.name) })
+        for (index, (host, port)) in [(Self.clusterIP, 80), (Self.nodeIP, 30080)].enumerated() {
+            let trace = try Kpx.run(["trace", "--netns", topology.node.name, "--src", "192.168.100.2", "--dst", host,
+                                     "--dport", "\(port)", "--output", "json"])
+            let result = try JSONDecoder().decode(TraceResult.self, from: Data(trace.stdout.utf8))
+            #expect(result.verdict == .dnat && abs(result.probabilities.values.reduce(0, +) - 1) < 1e-6, "\(trace.stdout)")
+            let traced = Set(result.endpoints.compactMap { names[String($0.split(separator: ":")[0])] })
+            let answers = try topology.probe("tcp", host, port, count: 24, basePort: 47000 + index * 100)
+            #expect(!answers.contains("-") && Set(answers).isSubset(of: traced), "\(host):\(port): answered \(answers), traced \(traced)")
+        }
+        // A real node routes any destination (a default route); without one the kernel answers
+        // "network unreachable" before filter FORWARD can reject (the trace states this assumption).
+        _ = try topology.node.check(["ip", "route", "add", "default", "via", "192.168.100.2"])
+        let refused = try Kpx.run(["trace", "--netns", topology.node.name, "--src", "192.168.100.2", "--dst", "172.30.50.20",
+                                   "--dport", "80", "--output", "json"])
+        #expect(try JSONDecoder().decode(TraceResult.self, from: Data(refused.stdout.utf8)).verdict == .reject, "\(refused.stdout)")
+        let connect = try topology.client.run(["python3", "-c",
+            "import socket\ntry:\n socket.create_connection(('172.30.50.20', 80), timeout=2); print('connected')\nexcept ConnectionRefusedError: print('refused')\nexcept Exception as e: print(repr(e))"])
+        #expect(connect.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "refused", "\(connect.stdout)\(connect.stderr)")
+    }
+
     /// Every target answers every probe, and the set of answering pods is exactly `pods`.
     /// 24 probes per target: missing one of two endpoints by chance has probability 2^-23.
     func expectAnswers(_ topology: Topology, from pods: Set<String>, phase: Int,
