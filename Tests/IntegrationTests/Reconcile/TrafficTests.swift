@@ -83,7 +83,10 @@ struct TrafficTests {
         }
         // A real node routes any destination (a default route); without one the kernel answers
         // "network unreachable" before filter FORWARD can reject (the trace states this assumption).
+        // Here it leads back out the client's link, so the node would first send an ICMP redirect,
+        // which uses up the client's ICMP rate-limit token and swallows the REJECT's error: no redirects.
         _ = try topology.node.check(["ip", "route", "add", "default", "via", "192.168.100.2"])
+        _ = try topology.node.check(["sysctl", "-qw", "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.vc.send_redirects=0"])
         let refused = try Kpx.run(["trace", "--netns", topology.node.name, "--src", "192.168.100.2", "--dst", "172.30.50.20",
                                    "--dport", "80", "--output", "json"])
         #expect(try JSONDecoder().decode(TraceResult.self, from: Data(refused.stdout.utf8)).verdict == .reject, "\(refused.stdout)")
