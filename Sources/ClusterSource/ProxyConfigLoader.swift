@@ -18,6 +18,15 @@ public enum ProxyConfigLoader {
         return try parse(text, path: path)
     }
 
+    /// The configuration and a warning per unknown field (kube-proxy warns and goes on).
+    public static func loadWithWarnings(path: String) throws -> (config: KubeProxyConfiguration, warnings: [String]) {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw LoadError(path: path, message: "cannot read: \(error.localizedDescription)")
+        }
+        return (try parse(text, path: path), ConfigSchema.unknownFields(text).map { "\(path): \($0)" })
+    }
+
     public static func parse(_ text: String, path: String) throws -> KubeProxyConfiguration {
         let config: KubeProxyConfiguration
         do { config = try YAMLDecoder().decode(KubeProxyConfiguration.self, from: text) } catch {

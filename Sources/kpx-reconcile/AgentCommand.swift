@@ -40,8 +40,11 @@ struct AgentCommand: ParsableCommand {
     @Option(name: .long, help: "The network namespace to program (name under /var/run/netns or a path); default: current.")
     var netns: String?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info; -v=N maps onto it).")
     var logLevel: String = "info"
+
+    @Option(name: .customLong("logging-format"), help: "text (logfmt, message first) or json (one object per line).")
+    var loggingFormat: String = "text"
 
     @Flag(name: .long, help: "Remove every rule and chain kube-proxy's iptables mode owns (both families), then exit.")
     var cleanup = false
@@ -56,11 +59,11 @@ struct AgentCommand: ParsableCommand {
     func run() throws {
         if cleanup { return try runCleanup() }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level \(logLevel): unknown level") }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        guard let format = KubeLogHandler.Format(rawValue: loggingFormat) else {
+            throw ValidationError("--logging-format \(loggingFormat): want text or json")
         }
+        let repeats = RepeatFilter()
+        LoggingSystem.bootstrap { label in KubeLogHandler(label: label, format: format, level: level, repeats: repeats) }
         let logger = Logger(label: "kpx-reconcile.agent")
         let file = try proxy.config.map { try AgentConfigFile.load(path: $0) } ?? AgentConfigFile()
         try ProxyMode.check(flag: proxyMode, config: file.mode)

@@ -1,9 +1,11 @@
 import ArgumentParser
 import ClusterSource
+import Foundation
 import Reconciler
 
 /// kube-proxy's settings under kube-proxy's own flag names (booleans as `--name=true|false`),
-/// plus what kube-proxy detects at run time as explicit flags. Flags override `--config`.
+/// plus what kube-proxy detects at run time as explicit flags. As in kube-proxy, `--config` wins
+/// over the flags of the same settings (except `--hostname-override`); unknown fields warn.
 struct ProxySettingsOptions: ParsableArguments {
     @Option(name: .customLong("config"), help: "A KubeProxyConfiguration file (kubeproxy.config.k8s.io/v1alpha1).")
     var config: String?
@@ -80,9 +82,13 @@ struct ProxySettingsOptions: ParsableArguments {
 
     /// Reads `--config` (if any), applies the flags over it and validates.
     func settings() throws -> ProxySettings {
-        var base = ProxySettingsInput()
-        if let config { base = ProxySettingsInput(config: try ProxyConfigLoader.load(path: config)) }
-        do { return try flagInput.overriding(base).resolve() } catch let e as SettingsError {
+        var input = flagInput
+        if let config {
+            let loaded = try ProxyConfigLoader.loadWithWarnings(path: config)
+            for warning in loaded.warnings { FileHandle.standardError.write(Data("kpx-reconcile: warning: \(warning)\n".utf8)) }
+            input = flagInput.underConfig(ProxySettingsInput(config: loaded.config))
+        }
+        do { return try input.resolve() } catch let e as SettingsError {
             throw ValidationError(e.description)
         }
     }

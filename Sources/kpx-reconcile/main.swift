@@ -11,4 +11,4 @@ struct KpxReconcile: ParsableCommand {
         defaultSubcommand: ReconcileCommand.self)
 }
 
-KpxReconcile.main()
+KpxReconcile.main(KubeFlagSyntax.normalize(Array(CommandLine.arguments.dropFirst())))

@@ -45,10 +45,35 @@ public struct ProxySettingsInput: Hashable, Sendable {
         return r
     }
 
+    /// kube-proxy's precedence (cmd/kube-proxy/app/options.go): with `--config`, the file's
+    /// values win and the flags of the same settings are ignored, except `--hostname-override`;
+    /// settings the file cannot hold (ours: node IPs, family, detected capabilities) come from
+    /// the flags.
+    public func underConfig(_ config: ProxySettingsInput) -> ProxySettingsInput {
+        var r = config
+        r.hostnameOverride = hostnameOverride ?? config.hostnameOverride
+        r.nodeIPs = nodeIPs ?? config.nodeIPs
+        r.ipFamily = ipFamily
+        r.podCIDRs = podCIDRs
+        r.randomFully = randomFully
+        r.nfacct = nfacct
+        r.topologyZone = topologyZone
+        r.conntrackTCPLiberal = (config.conntrackTCPLiberal ?? false) || (conntrackTCPLiberal ?? false) ? true : nil
+        return r
+    }
+
     /// The settings a KubeProxyConfiguration file gives.
     public init(config c: KubeProxyConfiguration) {
         hostnameOverride = c.hostnameOverride.flatMap { $0.isEmpty ? nil : $0 }
-        clusterCIDRs = c.clusterCIDR.flatMap { $0.isEmpty ? nil : [$0] }
+        if let cidrs = c.detectLocal?.clusterCIDRs, !cidrs.isEmpty {
+            clusterCIDRs = cidrs
+        } else {
+            clusterCIDRs = c.clusterCIDR.flatMap { $0.isEmpty ? nil : [$0] }
+        }
+        if let bind = c.bindAddress, let ip = IPAddress.kube(bind), ip.bytes.contains(where: { $0 != 0 }) {
+            nodeIPs = [ip.description]
+        }
+        conntrackTCPLiberal = c.conntrack?.tcpBeLiberal
         detectLocalMode = c.detectLocalMode.flatMap { $0.isEmpty ? nil : $0 }
         bridgeInterface = c.detectLocal?.bridgeInterface
         interfaceNamePrefix = c.detectLocal?.interfaceNamePrefix
