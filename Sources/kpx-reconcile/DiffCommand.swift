@@ -15,6 +15,7 @@ struct DiffCommand: ParsableCommand {
     @OptionGroup var proxy: ProxySettingsOptions
     @Flag(name: .customLong("strict"), help: "Treat an invalid object as an error.") var strict = false
     @Option(name: .long, help: "text or json.") var output: DumpOutput = .text
+    @Flag(name: .long, help: "Only the per-Service summary, no chain diff.") var stat = false
     @Option(name: .long, help: "auto (on a terminal), always or never.") var color: ColorChoice = .auto
 
     func run() throws {
@@ -25,9 +26,10 @@ struct DiffCommand: ParsableCommand {
         if output == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(PlanDocument(plan)), as: UTF8.self))
+            print(String(decoding: try encoder.encode(PlanDocument(plan, observed: observed)), as: UTF8.self))
         } else {
-            print(PlanRenderer(color: color.enabled).render(plan, observed: observed), terminator: "")
+            let renderer = PlanRenderer(color: color.enabled)
+            print(stat ? renderer.stat(plan, observed: observed) : renderer.render(plan, observed: observed), terminator: "")
         }
         if !plan.isEmpty { throw ExitCode(2) }
     }

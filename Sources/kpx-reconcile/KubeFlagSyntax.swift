@@ -9,7 +9,7 @@ enum KubeFlagSyntax {
         "--bind-address-hard-fail",
     ]
     /// Switches (present = true).
-    static let switches: Set<String> = ["--cleanup", "--dry-run", "--verify", "--strict", "--live", "--verbose", "--noflush"]
+    static let switches: Set<String> = ["--cleanup", "--dry-run", "--verify", "--strict", "--live", "--verbose", "--noflush", "--stat"]
 
     static func normalize(_ argv: [String]) -> [String] {
         var out: [String] = []

@@ -23,6 +23,9 @@ struct ReconcileCommand: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Show the change as a diff; change nothing.")
     var dryRun = false
 
+    @Flag(name: .long, help: "With --dry-run: only the per-Service summary, no chain diff.")
+    var stat = false
+
     @Flag(name: .long, help: "After applying, re-read the live tables and prove they equal the desired state.")
     var verify = false
 
@@ -72,13 +75,14 @@ struct ReconcileCommand: ParsableCommand {
     private func report(_ outcome: ReconcileOutcome, elapsed: Duration) throws {
         if output == .json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(PlanDocument(outcome.plan)), as: UTF8.self))
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(PlanDocument(outcome.plan, observed: outcome.observed)), as: UTF8.self))
             return
         }
         let renderer = PlanRenderer(color: color.enabled)
         if dryRun {
-            print(renderer.render(outcome.plan, observed: outcome.observed ?? ObservedRuleset(ruleset: Ruleset(family: outcome.plan.family))), terminator: "")
+            let observed = outcome.observed ?? ObservedRuleset(ruleset: Ruleset(family: outcome.plan.family))
+            print(stat ? renderer.stat(outcome.plan, observed: observed) : renderer.render(outcome.plan, observed: observed), terminator: "")
             return
         }
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000

@@ -8,6 +8,8 @@ public struct PlanDocument: Codable, Hashable, Sendable {
         public var rule: String?
         public var oldRule: String?
         public var placement: String?
+        /// `ns/name` of the Service the operation concerns (nil: node-wide rules).
+        public var service: String?
     }
 
     public var changes: Bool
@@ -15,13 +17,21 @@ public struct PlanDocument: Codable, Hashable, Sendable {
     public var warnings: [String]
     public var generation: UInt32?
     public var operations: [Operation]
+    /// The plan per Service (as the dry-run's summary lines).
+    public var services: [ServiceChange]?
 
-    public init(_ plan: Plan) {
+    public init(_ plan: Plan, observed: ObservedRuleset? = nil) {
         changes = !plan.isEmpty
         summary = plan.summary
         warnings = plan.warnings
         generation = plan.generation
-        operations = plan.operations.map { PlanDocument.operation($0, family: plan.family) }
+        let view = observed ?? ObservedRuleset(ruleset: Ruleset(family: plan.family))
+        operations = plan.operations.map { op in
+            var out = PlanDocument.operation(op, family: plan.family)
+            out.service = Plan.service(of: op, observed: view)
+            return out
+        }
+        services = plan.services(observed: view)
     }
 
     static func operation(_ operation: PlanOperation, family: IPFamily) -> Operation {

@@ -9,8 +9,20 @@ public struct PlanRenderer {
         self.color = color
     }
 
-    /// The diff text; `observed` is what the plan was computed against.
+    /// The per-Service summary (`--stat`): one line per Service whose rules change.
+    public func stat(_ plan: Plan, observed: ObservedRuleset) -> String {
+        let lines = plan.services(observed: observed).map { $0.line + "\n" }.joined()
+        return lines + paint(plan.isEmpty ? "nothing to do\n" : "\(plan.summary)\n", "1")
+    }
+
+    /// The per-Service summary, then the diff; `observed` is what the plan was computed against.
     public func render(_ plan: Plan, observed: ObservedRuleset) -> String {
+        let services = plan.services(observed: observed).map { $0.line + "\n" }.joined()
+        return services + (services.isEmpty ? "" : "\n") + diff(plan, observed: observed)
+    }
+
+    /// The per-chain diff text and the summary line.
+    public func diff(_ plan: Plan, observed: ObservedRuleset) -> String {
         let after = (try? PlanSimulator.apply(plan, to: observed))?.ruleset
         let before = Self.chainsByName(observed.ruleset), afterChains = after.map(Self.chainsByName)
         var out = ""

@@ -50,6 +50,13 @@ import TestSupport
                                 "--output", "json"] + Self.flags)
         let plan = try JSONDecoder().decode(PlanDocument.self, from: Data(json.stdout.utf8))
         #expect(json.status == 2 && plan.changes && !plan.operations.isEmpty)
+        // Per-Service summary (issue 18): the operations name their Service; slashes unescaped.
+        #expect(json.stdout.contains("\"service\" : \"ns1/svc1\"") && !json.stdout.contains("\\/"), "\(json.stdout)")
+        #expect(plan.services?.map(\.service) == ["ns1/svc1"])
+        let stat = try Kpx.run(["diff", "--from", Self.cluster, "--to", Repo.path("examples/cluster-endpoint-replaced.yaml"), "--stat"] + Self.flags)
+        #expect(stat.stdout == "ns1/svc1: +2 -2 rules ~1, chains +1/-1 (endpoint 10.180.0.1:80 → 10.180.0.11:80)\n+2 rules, -2 rules, ~1 replaced, chains +1/-1\n",
+                "\(stat.stdout)")
+        #expect(changed.stdout.hasPrefix("ns1/svc1: +2 -2 rules"), "\(changed.stdout)")
         let broken = FileManager.default.temporaryDirectory.appendingPathComponent("kpx-diff-\(getpid()).yaml")
         try "kind: [".write(to: broken, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: broken) }
