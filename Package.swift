@@ -76,7 +76,9 @@ let package = Package(
         .testTarget(name: "NetlinkBridgeTests", dependencies: ["NetlinkBridge", "Reconciler", "TestSupport"]),
         .testTarget(name: "ClusterSourceTests", dependencies: ["ClusterSource", "Reconciler", "TestSupport"]),
         // Runs the built binary and iptables oracles inside throwaway network namespaces.
-        .testTarget(name: "IntegrationTests", dependencies: ["Reconciler", "NetlinkBridge", "ClusterSource", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: [
+            "Reconciler", "NetlinkBridge", "ClusterSource", "TestSupport", .product(name: "Yams", package: "Yams"),
+        ]),
         // The agent against a local fake API server, programming throwaway network namespaces.
         .testTarget(name: "AgentTests", dependencies: [
             "Agent", "KubeClient", "Reconciler", "NetlinkBridge", "ClusterSource", "TestSupport",

@@ -32,6 +32,9 @@ public final class AgentMetrics: Sendable {
     let healthzFailed: Counter
     let livezOK: Counter
     let livezFailed: Counter
+    let rulesLastNat: Gauge
+    let rulesLastFilter: Gauge
+    let process: ProcessMetrics
 
     /// kube-proxy: ExponentialBuckets(0.001, 2, 15).
     static let syncBuckets: [Duration] = (0..<15).map { .microseconds(1000 << $0) }
@@ -71,6 +74,23 @@ public final class AgentMetrics: Sendable {
         healthzFailed = r.makeCounter(descriptor: d("kubeproxy_proxy_healthz_total", "Cumulative proxy healthz HTTP status"), labels: [("code", "503")])
         livezOK = r.makeCounter(descriptor: d("kubeproxy_proxy_livez_total", "Cumulative proxy livez HTTP status"), labels: [("code", "200")])
         livezFailed = r.makeCounter(descriptor: d("kubeproxy_proxy_livez_total", "Cumulative proxy livez HTTP status"), labels: [("code", "503")])
+        rulesLastNat = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_iptables_last", "Number of iptables rules written by kube-proxy in last sync"), labels: [("table", "nat")])
+        rulesLastFilter = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_iptables_last", "Number of iptables rules written by kube-proxy in last sync"), labels: [("table", "filter")])
+        process = ProcessMetrics(registry: r)
+    }
+
+    /// Rules written by the last sync, per table (inserted and replaced rules).
+    func recordRulesWritten(_ plan: Plan) {
+        var nat = 0, filter = 0
+        for op in plan.operations {
+            switch op {
+            case .insertRule(let t, _, _, _), .replaceRule(let t, _, _, _, _):
+                if t == .nat { nat += 1 } else if t == .filter { filter += 1 }
+            default: break
+            }
+        }
+        rulesLastNat.set(to: Double(nat))
+        rulesLastFilter.set(to: Double(filter))
     }
 
     /// `kpx_reconcile_build_info{version, revision} 1`.
@@ -91,5 +111,8 @@ public final class AgentMetrics: Sendable {
     }
 
     /// The exposition text.
-    public func render() -> String { registry.emitToString() }
+    public func render() -> String {
+        process.refresh()
+        return registry.emitToString()
+    }
 }

@@ -17,6 +17,11 @@ public struct AgentRunner: Sendable {
     public var logger: Logger
     /// Signals that stop the agent.
     public var stopSignals: [Int32] = [SIGTERM, SIGINT]
+    /// The settings as given, when the node object may complete them (node IPs when none were
+    /// given, pod CIDRs for `NodeCIDR` local detection): re-resolved after the node is read.
+    public var settingsInput: ProxySettingsInput?
+    /// `--bind-address-hard-fail`: a metrics or healthz address that cannot be bound stops the agent.
+    public var bindAddressHardFail = false
     /// kube-proxy's conntrack settings, written at start (with route_localnet) in the target namespace.
     public var conntrack = NodeSysctls.Conntrack()
     /// `kpx-reconcile --version`'s version and git revision (logged, and the build-info gauge).
@@ -44,7 +49,8 @@ public struct AgentRunner: Sendable {
         applySysctls(configuration)
         let endpoints: AgentEndpoints
         do {
-            endpoints = try await AgentEndpoints.start(agent: agent, metricsAddress: metricsAddress, healthzAddress: healthzAddress)
+            endpoints = try await AgentEndpoints.start(agent: agent, metricsAddress: metricsAddress, healthzAddress: healthzAddress,
+                                                       hardFail: bindAddressHardFail)
         } catch {
             await client?.shutdown()
             throw error
@@ -74,6 +80,23 @@ public struct AgentRunner: Sendable {
         await client?.shutdown()
     }
 
+    /// What the node object adds to the settings: its zone (unless pinned), its addresses when no
+    /// node IP was given, its pod CIDRs for NodeCIDR local detection when none were given.
+    func complete(_ configuration: inout AgentConfiguration, from node: NodeInfo) throws {
+        if !pinnedZone { configuration.settings.topologyZone = node.zone }
+        guard var input = settingsInput else { return }
+        var changed = false
+        if input.nodeIPs == nil, !node.addresses.isEmpty { input.nodeIPs = node.addresses; changed = true }
+        if input.podCIDRs == nil, !node.podCIDRs.isEmpty { input.podCIDRs = node.podCIDRs; changed = true }
+        guard changed else { return }
+        var resolved = try input.resolve()
+        resolved.topologyZone = configuration.settings.topologyZone
+        if resolved.nodeName.isEmpty { resolved.nodeName = configuration.settings.nodeName }
+        configuration.settings = resolved
+        logger.info("settings completed from the node object", metadata: [
+            "nodeIPs": "\(resolved.nodeIPs.map(\.description).joined(separator: ","))", "podCIDRs": "\(node.podCIDRs.joined(separator: ","))"])
+    }
+
     /// kube-proxy's conntrack sysctls and route_localnet; a setting the kernel refuses is logged
     /// once and does not stop the agent.
     func applySysctls(_ configuration: AgentConfiguration) {
@@ -94,14 +117,14 @@ public struct AgentRunner: Sendable {
         var configuration = self.configuration
         if let servicesDir { return ([DirectorySource(directory: servicesDir, logger: logger)], nil, configuration) }
         let api = try KubeAPIClient(endpoint: try KubeEndpoint.resolve(kubeconfig: kubeconfig, master: master))
-        if pinnedZone {
-            configuration.followsNodeZone = false
-        } else {
-            do {
-                configuration.settings.topologyZone = try await NodeInfo.fetch(configuration.settings.nodeName, client: api).zone
-            } catch {
-                logger.warning("cannot read the node object; topology hints use no zone", metadata: ["error": "\(error)"])
-            }
+        if pinnedZone { configuration.followsNodeZone = false }
+        do {
+            let node = try await NodeInfo.fetch(configuration.settings.nodeName, client: api)
+            try complete(&configuration, from: node)
+        } catch let error as SettingsError {
+            throw error
+        } catch {
+            logger.warning("cannot read the node object; no zone, node IPs and pod CIDRs only from flags", metadata: ["error": "\(error)"])
         }
         let sources: [any ClusterEventSource] = [
             Reflector(client: api, kind: .service, logger: logger),

@@ -193,6 +193,7 @@ public final class ProxyAgent: @unchecked Sendable {
         if outcome.reread { metrics.rereads.increment() }
         if repaired { metrics.driftRepairs.increment() }
         metrics.recordRuleCounts(desired)
+        metrics.recordRulesWritten(outcome.applied ? outcome.plan : Plan(family: desired.family))
         updateStats {
             $0.syncs += 1
             if outcome.applied { $0.commits += 1 }

@@ -11,6 +11,7 @@ public struct AgentConfigFile: Sendable, Equatable {
     public var kubeconfig: String?
     /// `mode` (the proxy mode).
     public var mode: String?
+    public var bindAddressHardFail: Bool?
     /// `conntrack.*` (KubeProxyConntrackConfiguration), as given.
     public var conntrack = ConntrackFields()
 
@@ -42,6 +43,7 @@ public struct AgentConfigFile: Sendable, Equatable {
             var metricsBindAddress: String?
             var healthzBindAddress: String?
             var mode: String?
+            var bindAddressHardFail: Bool?
             struct Conntrack: Decodable {
                 var maxPerCore: Int?, min: Int?, tcpEstablishedTimeout: String?, tcpCloseWaitTimeout: String?
                 var tcpBeLiberal: Bool?, udpTimeout: String?, udpStreamTimeout: String?
@@ -57,6 +59,7 @@ public struct AgentConfigFile: Sendable, Equatable {
         out.healthzBindAddress = doc.healthzBindAddress.flatMap { $0.isEmpty ? nil : $0 }
         out.kubeconfig = doc.clientConnection?.kubeconfig.flatMap { $0.isEmpty ? nil : $0 }
         out.mode = doc.mode
+        out.bindAddressHardFail = doc.bindAddressHardFail
         if let c = doc.conntrack {
             out.conntrack.maxPerCore = c.maxPerCore
             out.conntrack.min = c.min

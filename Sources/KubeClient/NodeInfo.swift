@@ -8,6 +8,10 @@ public struct NodeInfo: Sendable, Equatable {
     public var labels: [String: String]
     /// The node is being deleted (deletionTimestamp set) or drained by the cluster autoscaler.
     public var beingDeleted: Bool
+    /// `status.addresses`: InternalIP ones first, then ExternalIP (kube-proxy's node IPs).
+    public var addresses: [String] = []
+    /// `spec.podCIDRs` (or `spec.podCIDR`), for `--detect-local-mode=NodeCIDR`.
+    public var podCIDRs: [String] = []
 
     public static let zoneLabel = "topology.kubernetes.io/zone"
     /// The taint the cluster autoscaler puts on a node it is about to delete.
@@ -29,14 +33,21 @@ public struct NodeInfo: Sendable, Equatable {
         struct Node: Decodable {
             struct Meta: Decodable { var labels: [String: String]?; var deletionTimestamp: String? }
             struct Taint: Decodable { var key: String? }
-            struct Spec: Decodable { var taints: [Taint]? }
+            struct Spec: Decodable { var taints: [Taint]?; var podCIDR: String?; var podCIDRs: [String]? }
+            struct Address: Decodable { var type: String?; var address: String? }
+            struct Status: Decodable { var addresses: [Address]? }
             var metadata: Meta?
             var spec: Spec?
+            var status: Status?
         }
         let node = try JSONDecoder().decode(Node.self, from: data)
         let tainted = node.spec?.taints?.contains { $0.key == autoscalerDeletionTaint } ?? false
-        return NodeInfo(name: name, labels: node.metadata?.labels ?? [:],
-                        beingDeleted: node.metadata?.deletionTimestamp != nil || tainted)
+        var info = NodeInfo(name: name, labels: node.metadata?.labels ?? [:],
+                            beingDeleted: node.metadata?.deletionTimestamp != nil || tainted)
+        let addresses = node.status?.addresses ?? []
+        info.addresses = ["InternalIP", "ExternalIP"].flatMap { kind in addresses.filter { $0.type == kind }.compactMap(\.address) }
+        info.podCIDRs = node.spec?.podCIDRs ?? node.spec?.podCIDR.map { [$0] } ?? []
+        return info
     }
 }
 

@@ -49,6 +49,12 @@ struct AgentCommand: ParsableCommand {
     @Flag(name: .long, help: "Remove every rule and chain kube-proxy's iptables mode owns (both families), then exit.")
     var cleanup = false
 
+    @Flag(name: .customLong("allow-legacy-tables"), help: "Run even when iptables-legacy tables exist in the namespace.")
+    var allowLegacyTables = false
+
+    @Option(name: .customLong("bind-address-hard-fail"), help: "true: exit when the healthz or metrics address cannot be bound (default: log and retry every 5 s).")
+    var bindAddressHardFail: Bool?
+
     @Option(name: .customLong("proxy-mode"), help: "kube-proxy's proxy mode: only iptables (or empty) is implemented.")
     var proxyMode: String?
 
@@ -67,7 +73,10 @@ struct AgentCommand: ParsableCommand {
         let logger = Logger(label: "kpx-reconcile.agent")
         let file = try proxy.config.map { try AgentConfigFile.load(path: $0) } ?? AgentConfigFile()
         try ProxyMode.check(flag: proxyMode, config: file.mode)
-        var settings = try proxy.settings()
+        try LegacyTablesCheck.refuse(netns: netns, allowed: allowLegacyTables)
+        var given = try proxy.input()
+        var settings: ProxySettings
+        do { settings = try given.resolve() } catch let e as SettingsError { throw ValidationError(e.description) }
         if settings.nodeName.isEmpty { settings.nodeName = ProcessInfo.processInfo.hostName.lowercased() }
         let configuration = AgentConfiguration(
             settings: settings, netns: netns,
@@ -80,6 +89,9 @@ struct AgentCommand: ParsableCommand {
                                  pinnedZone: proxy.topologyZone != nil, logger: logger)
         runner.conntrack = try conntrack.resolve(file: file.conntrack, beLiberal: settings.conntrackTCPLiberal)
         runner.build = (kpxVersion, buildRevision)
+        runner.bindAddressHardFail = bindAddressHardFail ?? file.bindAddressHardFail ?? false
+        if given.hostnameOverride == nil { given.hostnameOverride = settings.nodeName }
+        runner.settingsInput = given
         let done = DispatchSemaphore(value: 0)
         let failure = FailureBox()
         Task {

@@ -82,14 +82,19 @@ struct ProxySettingsOptions: ParsableArguments {
 
     /// Reads `--config` (if any), applies the flags over it and validates.
     func settings() throws -> ProxySettings {
+        do { return try input().resolve() } catch let e as SettingsError {
+            throw ValidationError(e.description)
+        }
+    }
+
+    /// The settings as given (`--config` and flags, kube-proxy's precedence), not yet validated.
+    func input() throws -> ProxySettingsInput {
         var input = flagInput
         if let config {
             let loaded = try ProxyConfigLoader.loadWithWarnings(path: config)
             for warning in loaded.warnings { FileHandle.standardError.write(Data("kpx-reconcile: warning: \(warning)\n".utf8)) }
             input = flagInput.underConfig(ProxySettingsInput(config: loaded.config))
         }
-        do { return try input.resolve() } catch let e as SettingsError {
-            throw ValidationError(e.description)
-        }
+        return input
     }
 }

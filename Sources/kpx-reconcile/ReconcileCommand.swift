@@ -35,8 +35,12 @@ struct ReconcileCommand: ParsableCommand {
     @Option(name: .long, help: "auto (on a terminal), always or never.")
     var color: ColorChoice = .auto
 
+    @Flag(name: .customLong("allow-legacy-tables"), help: "Program nf_tables even when iptables-legacy tables exist in the namespace.")
+    var allowLegacyTables = false
+
     func run() throws {
         let (desired, skipped) = try input.load()
+        try LegacyTablesCheck.refuse(netns: netns, allowed: allowLegacyTables)
         let backend = try NetlinkBackend(netns: netns)
         let engine = ReconcileEngine(backend: backend, family: desired.family)
         engine.keepsState = false  // one reconcile per process: no cache to refresh after the commit

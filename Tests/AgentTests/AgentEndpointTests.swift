@@ -16,6 +16,26 @@ struct AgentEndpointTests {
         return (Int(response.status.code), String(buffer: body), response.headers.first(name: "Content-Type"))
     }
 
+    /// A healthz address already in use does not stop the agent: it is logged with the address and
+    /// retried until free (kube-proxy's behaviour); with --bind-address-hard-fail it is an error.
+    @Test(.timeLimit(.minutes(1)))
+    func takenHealthzPortIsRetried() async throws {
+        let h = try await AgentHarness { _ in }
+        let squatter = try await HTTPEndpoint.start(host: "127.0.0.1", port: 0) { _ in HTTPReply(status: .ok, contentType: "text/plain", body: "") }
+        let port = squatter.localPort
+        await #expect(throws: AgentError.self) {
+            try await AgentEndpoints.start(agent: h.agent, metricsAddress: nil, healthzAddress: "127.0.0.1:\(port)", hardFail: true)
+        }
+        let endpoints = try await AgentEndpoints.start(agent: h.agent, metricsAddress: nil, healthzAddress: "127.0.0.1:\(port)",
+                                                       retryEvery: .milliseconds(100))
+        #expect(endpoints.healthz == nil)
+        await squatter.stop()
+        #expect(await eventually(timeout: .seconds(5)) { endpoints.healthz != nil })
+        #expect(try await get("http://127.0.0.1:\(port)/livez").status == 200)
+        await endpoints.stop()
+        await h.stop()
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func metricsAndHealthEndpointsShowTheExpectedSeries() async throws {
         let svc = K.service("ns1", "svc1", clusterIP: "172.30.0.41", ports: [K.port("p80", 80)])
@@ -44,7 +64,9 @@ struct AgentEndpointTests {
                        "kubeproxy_sync_proxy_rules_iptables_total{table=\"filter\"}", "kubeproxy_sync_proxy_rules_endpoint_changes_total",
                        "kubeproxy_sync_proxy_rules_service_changes_total", "kubeproxy_network_programming_duration_seconds_bucket",
                        "kubeproxy_sync_proxy_rules_iptables_restore_failures_total 0", "kpx_reconcile_sync_operations_bucket",
-                       "kpx_reconcile_drift_repairs_total", "kpx_reconcile_generation_conflicts_total 0"] {
+                       "kpx_reconcile_drift_repairs_total", "kpx_reconcile_generation_conflicts_total 0",
+                       "process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds", "process_max_fds",
+                       "process_start_time_seconds", "kubeproxy_sync_proxy_rules_iptables_last{table=\"nat\"}"] {
             #expect(scrape.body.contains(series), "missing \(series)")
         }
         let natRules = K.desired([svc], [slice]).tables.first { $0.name == .nat }!.chains.reduce(0) { $0 + $1.rules.count }
