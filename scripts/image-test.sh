@@ -10,11 +10,16 @@ out=.build-image
 passed=0; failed=0
 check() { if "$@"; then passed=$((passed + 1)); else echo "image-test: FAILED: $*" >&2; failed=$((failed + 1)); fi; }
 
-no_swift_runtime() { ! ldd "$out/kpx-reconcile" | grep -Eq 'libswift|libFoundation|libdispatch|libBlocksRuntime'; }
+no_swift_runtime() { local libs; libs=$(ldd "$out/kpx-reconcile"); ! grep -Eq 'libswift|libFoundation|libdispatch|libBlocksRuntime' <<<"$libs"; }
 check no_swift_runtime
 ldd "$out/kpx-reconcile" | sed 's/^/  ldd: /'
 
-version() { chroot "$out/rootfs" /usr/local/bin/kpx-reconcile --version | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+ \(revision '; }
+# The root as a container runtime gives it: a private mount namespace with /proc (the statically
+# linked runtime reads the command line from /proc/self/cmdline) and nothing of the host's files.
+in_root() {
+  unshare --mount --fork sh -c 'mkdir -p "$0/proc" && mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$out/rootfs" "$@"
+}
+version() { in_root /usr/local/bin/kpx-reconcile --version | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+ \(revision '; }
 check version
 
 ns=kpx-image-$$
@@ -23,11 +28,11 @@ trap 'ip netns delete "$ns" 2>/dev/null || true' EXIT
 mkdir -p "$out/rootfs/work"
 cp examples/cluster.yaml "$out/rootfs/work/cluster.yaml"
 reconcile() {
-  ip netns exec "$ns" chroot "$out/rootfs" /usr/local/bin/kpx-reconcile --services /work/cluster.yaml \
-    --hostname-override test-node --node-ip 192.168.0.2 --cluster-cidr 10.0.0.0/8 >/dev/null
+  ip netns exec "$ns" bash -c "$(declare -f in_root); out=$out; in_root /usr/local/bin/kpx-reconcile --services /work/cluster.yaml \
+    --hostname-override test-node --node-ip 192.168.0.2 --cluster-cidr 10.0.0.0/8" >/dev/null
 }
 check reconcile
-programmed() { ip netns exec "$ns" iptables-save -t nat | grep -q 'KUBE-SVC-'; }
+programmed() { local saved; saved=$(ip netns exec "$ns" iptables-save -t nat); grep -q 'KUBE-SVC-' <<<"$saved"; }
 check programmed
 echo "image-test: $passed passed, $failed failed"
 [ "$failed" = 0 ]

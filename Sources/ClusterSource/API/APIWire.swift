@@ -73,13 +73,19 @@ public struct ListPage: Sendable {
             throw (try? JSONDecoder().decode(APIStatus.self, from: data)) ?? WireFormatError("list failed")
         }
         let meta = top["metadata"] as? [String: Any] ?? [:]
-        let items = try (top["items"] as? [Any] ?? []).map { try JSONSerialization.data(withJSONObject: $0) }
+        // An item that is not an object becomes `null`: its decoding fails and it is reported,
+        // never handed to JSONSerialization (which traps on a non-container top level).
+        let items = try (top["items"] as? [Any] ?? []).map { item -> Data in
+            guard let object = item as? [String: Any] else { return Data("null".utf8) }
+            return try JSONSerialization.data(withJSONObject: object)
+        }
         let token = (meta["continue"] as? String).flatMap { $0.isEmpty ? nil : $0 }
         return ListPage(items: items, resourceVersion: meta["resourceVersion"] as? String ?? "", continueToken: token)
     }
 }
 
-/// One line of a watch stream: `{"type": ..., "object": {...}}`.
+/// One line of a watch stream: `{"type": ..., "object": {...}}` (an object that is not a JSON object
+/// is a protocol error; found by fuzzing: it used to trap in JSONSerialization).
 public struct WatchLine: Sendable {
     public enum Kind: String, Sendable { case added = "ADDED", modified = "MODIFIED", deleted = "DELETED", bookmark = "BOOKMARK", error = "ERROR" }
     public var kind: Kind
@@ -88,7 +94,7 @@ public struct WatchLine: Sendable {
     public static func parse(_ line: Data) throws -> WatchLine {
         guard let top = try JSONSerialization.jsonObject(with: line) as? [String: Any],
               let type = top["type"] as? String, let kind = Kind(rawValue: type),
-              let object = top["object"] else {
+              let object = top["object"] as? [String: Any] else {
             throw WireFormatError("watch event without type/object: \(String(decoding: line.prefix(200), as: UTF8.self))")
         }
         return WatchLine(kind: kind, object: try JSONSerialization.data(withJSONObject: object))

@@ -4,23 +4,19 @@ public enum NameRules {
     /// RFC 1123 label: lower-case alphanumerics and '-', starting and ending alphanumeric, ≤ 63
     /// (namespaces, Service and EndpointSlice port names).
     public static func dns1123Label(_ s: String) -> String? {
-        let b = Array(s.utf8)
-        if b.isEmpty { return "must not be empty" }
-        if b.count > 63 { return "must be no more than 63 characters (is \(b.count))" }
-        guard b.allSatisfy({ isLowerAlnum($0) || $0 == 0x2d }), isLowerAlnum(b.first!), isLowerAlnum(b.last!) else {
-            return "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit"
-        }
-        return nil
+        label(s, first: isLowerAlnum, "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit")
     }
 
     /// RFC 1035 label: as a DNS-1123 label, but starting with a letter (Service names).
     public static func dns1035Label(_ s: String) -> String? {
+        label(s, first: isLower, "must be a DNS-1035 label: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit")
+    }
+
+    private static func label(_ s: String, first: (UInt8) -> Bool, _ shape: String) -> String? {
         let b = Array(s.utf8)
         if b.isEmpty { return "must not be empty" }
         if b.count > 63 { return "must be no more than 63 characters (is \(b.count))" }
-        guard b.allSatisfy({ isLowerAlnum($0) || $0 == 0x2d }), isLower(b.first!), isLowerAlnum(b.last!) else {
-            return "must be a DNS-1035 label: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit"
-        }
+        guard b.allSatisfy({ isLowerAlnum($0) || $0 == 0x2d }), first(b.first!), isLowerAlnum(b.last!) else { return shape }
         return nil
     }
 
