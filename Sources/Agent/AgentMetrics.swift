@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 import Reconciler
 
 /// kube-proxy's sync metrics under kube-proxy's names, plus the agent's own (`kpx_reconcile_*`).
@@ -35,6 +36,15 @@ public final class AgentMetrics: Sendable {
     let rulesLastNat: Gauge
     let rulesLastFilter: Gauge
     let process: ProcessMetrics
+    let conntrackReconcileDuration: DurationHistogram
+    let conntrackReconcileDeleted: Counter
+    let noLocalInternal: Gauge
+    let noLocalExternal: Gauge
+    let ctInvalidDropped: Counter
+    let localhostNodePortsAccepted: Counter
+    /// Reads the nfacct packet counts at a scrape (set by the agent on a kernel backend).
+    let accountingReader = Mutex<(@Sendable (String) -> UInt64?)?>(nil)
+    private let accountingSeen = Mutex<[String: UInt64]>([:])
 
     /// kube-proxy: ExponentialBuckets(0.001, 2, 15).
     static let syncBuckets: [Duration] = (0..<15).map { .microseconds(1000 << $0) }
@@ -77,6 +87,24 @@ public final class AgentMetrics: Sendable {
         rulesLastNat = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_iptables_last", "Number of iptables rules written by kube-proxy in last sync"), labels: [("table", "nat")])
         rulesLastFilter = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_iptables_last", "Number of iptables rules written by kube-proxy in last sync"), labels: [("table", "filter")])
         process = ProcessMetrics(registry: r)
+        conntrackReconcileDuration = r.makeDurationHistogram(descriptor: d("kubeproxy_conntrack_reconciler_sync_duration_seconds", "ReconcileConntrackFlowsLatency latency in seconds"), buckets: Self.syncBuckets)
+        conntrackReconcileDeleted = r.makeCounter(descriptor: d("kubeproxy_conntrack_reconciler_deleted_entries_total", "Cumulative conntrack flows deleted by conntrack reconciler"))
+        noLocalInternal = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_no_local_endpoints_total", "Number of services with a Local traffic policy and no endpoints"), labels: [("traffic_policy", "internal")])
+        noLocalExternal = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_no_local_endpoints_total", "Number of services with a Local traffic policy and no endpoints"), labels: [("traffic_policy", "external")])
+        ctInvalidDropped = r.makeCounter(descriptor: d("kubeproxy_iptables_ct_state_invalid_dropped_packets_total", "packets dropped by iptables to work around conntrack problems"))
+        localhostNodePortsAccepted = r.makeCounter(descriptor: d("kubeproxy_iptables_localhost_nodeports_accepted_packets_total", "Number of packets accepted on nodeports of loopback interface"))
+    }
+
+    /// Brings the nfacct-backed counters up to the kernel's counts (a recreated object restarts them).
+    func refreshAccounting() {
+        guard let read = accountingReader.withLock({ $0 }) else { return }
+        for (name, counter) in [(ProxySettings.ctStateInvalidCounter, ctInvalidDropped),
+                                (ProxySettings.localhostNodePortCounter, localhostNodePortsAccepted)] {
+            guard let now = read(name) else { continue }
+            let before = accountingSeen.withLock { seen in defer { seen[name] = now }; return seen[name] ?? 0 }
+            let delta = now >= before ? now - before : now
+            if delta > 0 { counter.increment(by: Int64(clamping: delta)) }
+        }
     }
 
     /// Rules written by the last sync, per table (inserted and replaced rules).
@@ -113,6 +141,7 @@ public final class AgentMetrics: Sendable {
     /// The exposition text.
     public func render() -> String {
         process.refresh()
+        refreshAccounting()
         return registry.emitToString()
     }
 }

@@ -54,6 +54,10 @@ public final class ProxyAgent: @unchecked Sendable {
         self.cleansConntrack = backend is KernelWriter
         if let netlink = backend as? NetlinkBackend, configuration.settings.nfacct {
             accounting = { try netlink.ensureAccountingObjects(for: $0) }
+            // Scrapes read the counters on a connection of their own (the engine's is the loop's).
+            if let reader = try? AccountingReader(netns: configuration.netns) {
+                metrics.accountingReader.withLock { $0 = { name in reader.packets(name) } }
+            }
         } else {
             accounting = nil
         }
@@ -153,6 +157,10 @@ public final class ProxyAgent: @unchecked Sendable {
         let targets = ServiceHealthChecks.targets(services: store.serviceModels.values, slices: store.sliceModels.values,
                                                   family: settings.ipFamily, nodeName: settings.nodeName)
         await serviceHealth.sync(targets)
+        let none = ServiceHealthChecks.portsWithoutLocalEndpoints(services: store.serviceModels.values, slices: store.sliceModels.values,
+                                                                  family: settings.ipFamily, nodeName: settings.nodeName)
+        metrics.noLocalInternal.set(to: Double(none.internal))
+        metrics.noLocalExternal.set(to: Double(none.external))
     }
 
     /// Deletes conntrack entries of UDP services whose endpoints they no longer go to.
@@ -160,12 +168,15 @@ public final class ProxyAgent: @unchecked Sendable {
         guard cleansConntrack else { return }
         let targets = UDPServiceTargets(desired)
         guard !targets.isEmpty else { return }
+        let started = ContinuousClock.now
+        defer { metrics.conntrackReconcileDuration.record(ContinuousClock.now - started) }
         do {
             if conntrack == nil { conntrack = try ConntrackClient(netns: configuration.netns) }
             let stale = targets.stale(try conntrack!.flows(family: configuration.settings.ipFamily, proto: 17))
             for flow in stale { try conntrack!.delete(flow) }
             if !stale.isEmpty {
                 metrics.conntrackDeleted.increment(by: Int64(stale.count))
+                metrics.conntrackReconcileDeleted.increment(by: Int64(stale.count))
                 logger.info("deleted stale UDP conntrack entries", metadata: ["count": "\(stale.count)"])
             }
         } catch {
@@ -214,4 +225,14 @@ public final class ProxyAgent: @unchecked Sendable {
             logger.debug("in sync", metadata: meta)
         }
     }
+}
+
+/// nfacct packet counts read on a netlink connection of their own, one scrape at a time.
+final class AccountingReader: @unchecked Sendable {
+    private let backend: NetlinkBackend
+    private let lock = NSLock()
+
+    init(netns: String?) throws { backend = try NetlinkBackend(netns: netns) }
+
+    func packets(_ name: String) -> UInt64? { lock.withLock { (try? backend.accountingPackets(name)) ?? nil } }
 }

@@ -51,6 +51,8 @@ struct AgentConntrackTests {
         left = try entries(ns).joined(separator: "\n")
         #expect(left.contains("sport=1001") && left.contains("sport=1005"))
         #expect(h.agent.metrics.render().contains("kpx_reconcile_conntrack_entries_deleted_total 3"))
+        #expect(h.agent.metrics.render().contains("kubeproxy_conntrack_reconciler_deleted_entries_total 3"))
+        #expect(h.agent.metrics.render().contains("kubeproxy_conntrack_reconciler_sync_duration_seconds_count"))
         await h.stop()
     }
 }

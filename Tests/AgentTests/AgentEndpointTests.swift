@@ -66,7 +66,10 @@ struct AgentEndpointTests {
                        "kubeproxy_sync_proxy_rules_iptables_restore_failures_total 0", "kpx_reconcile_sync_operations_bucket",
                        "kpx_reconcile_drift_repairs_total", "kpx_reconcile_generation_conflicts_total 0",
                        "process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds", "process_max_fds",
-                       "process_start_time_seconds", "kubeproxy_sync_proxy_rules_iptables_last{table=\"nat\"}"] {
+                       "process_start_time_seconds", "kubeproxy_sync_proxy_rules_iptables_last{table=\"nat\"}",
+                       "kubeproxy_sync_proxy_rules_no_local_endpoints_total{traffic_policy=\"external\"} 0",
+                       "kubeproxy_iptables_ct_state_invalid_dropped_packets_total", "kubeproxy_iptables_localhost_nodeports_accepted_packets_total",
+                       "kubeproxy_proxy_healthz_total"] {
             #expect(scrape.body.contains(series), "missing \(series)")
         }
         let natRules = K.desired([svc], [slice]).tables.first { $0.name == .nat }!.chains.reduce(0) { $0 + $1.rules.count }

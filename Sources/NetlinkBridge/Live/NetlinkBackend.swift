@@ -154,6 +154,11 @@ extension RulePlacement {
 extension NetlinkBackend {
     /// Creates the nfacct objects the ruleset's `-m nfacct` rules name (kube-proxy does the
     /// same before restoring); existing ones are left alone.
+    /// The packet count of an nfacct object kube-proxy's rules count into (nil: absent).
+    public func accountingPackets(_ name: String) throws -> UInt64? {
+        try Nfacct.packets(name, connection: client.connection)
+    }
+
     public func ensureAccountingObjects(for ruleset: Ruleset) throws {
         var names: Set<String> = []
         for table in ruleset.tables {

@@ -43,3 +43,38 @@ public enum ServiceHealthChecks {
         service.kind == .loadBalancer && service.externalTrafficPolicyLocal && service.healthCheckNodePort != 0
     }
 }
+
+extension ServiceHealthChecks {
+    /// kube-proxy's `sync_proxy_rules_no_local_endpoints_total`: service ports whose internal /
+    /// external traffic policy is Local and that have no usable endpoint on this node (ready, or
+    /// serving-terminating when none is ready), counted per policy.
+    public static func portsWithoutLocalEndpoints(services: some Sequence<ServiceModel>, slices: some Sequence<EndpointSliceModel>,
+                                                  family: IPFamily, nodeName: String) -> (internal: Int, external: Int) {
+        let local = services.filter {
+            ($0.internalTrafficPolicyLocal || $0.externalPolicyLocal) && $0.clusterIP(for: family) != nil
+        }
+        guard !local.isEmpty else { return (0, 0) }
+        let names = Set(local.map(\.name))
+        var usable: [ServiceName: [String: (ready: Bool, fallback: Bool)]] = [:]
+        for slice in slices where slice.addressFamily == family && names.contains(slice.service) {
+            for port in slice.ports {
+                for e in slice.endpoints where !nodeName.isEmpty && e.nodeName == nodeName {
+                    var seen = usable[slice.service, default: [:]][port.name] ?? (false, false)
+                    seen.ready = seen.ready || e.ready
+                    seen.fallback = seen.fallback || (e.serving && e.terminating)
+                    usable[slice.service, default: [:]][port.name] = seen
+                }
+            }
+        }
+        var internalCount = 0, externalCount = 0
+        for service in local {
+            for port in service.ports {
+                let seen = usable[service.name]?[port.name]
+                guard !(seen?.ready ?? false) && !(seen?.fallback ?? false) else { continue }
+                if service.internalTrafficPolicyLocal { internalCount += 1 }
+                if service.externalPolicyLocal { externalCount += 1 }
+            }
+        }
+        return (internalCount, externalCount)
+    }
+}

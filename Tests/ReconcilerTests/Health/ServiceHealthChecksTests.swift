@@ -59,4 +59,17 @@ import Testing
                 .values.first?.localEndpoints == 0)
         #expect(ServiceHealthChecks.targets(services: state.services, slices: state.slices, family: .ipv6, nodeName: "node-1").isEmpty)
     }
+
+    /// kube-proxy's no_local_endpoints gauge: Local-policy ports without a usable local endpoint
+    /// (ready, or serving-terminating as a fallback), per policy.
+    @Test func portsWithoutLocalEndpoints() {
+        let ext = Self.lb("a")
+        let itp = K.service("ns", "b", clusterIP: "172.30.2.1", ports: [K.port("p", 80), K.port("q", 81)], iTP: "Local")
+        let slices = [K.slice("ns", "a", endpoints: [K.ep("10.0.0.1", node: "node-2")], ports: [K.sport("p", 8080)]),
+                      K.slice("ns", "b", endpoints: [K.ep("10.0.0.2", node: "node-1", ready: false, serving: true, terminating: true)],
+                              ports: [K.sport("p", 8080)])]
+        let state = K.state([ext, itp], slices)
+        let n = ServiceHealthChecks.portsWithoutLocalEndpoints(services: state.services, slices: state.slices, family: .ipv4, nodeName: "node-1")
+        #expect(n.external == 1 && n.internal == 1, "\(n)")   // a:p has no local endpoint; b:q has none, b:p falls back
+    }
 }
