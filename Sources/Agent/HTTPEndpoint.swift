@@ -79,9 +79,10 @@ private final class RouteHandler: ChannelInboundHandler, @unchecked Sendable {
             if !keepAlive { headers.add(name: "Connection", value: "close") }
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: reply.status, headers: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: reply.body)))), promise: nil)
-            let keep = keepAlive
+            // Close on the channel itself (Sendable), not through the handler context.
+            let channel = context.channel, keep = keepAlive
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-                if !keep { context.close(promise: nil) }
+                if !keep { channel.close(promise: nil) }
             }
         }
     }

@@ -13,7 +13,7 @@ extension Runner {
             _ = try restore(ns, w.saveFull, noflush: false)
             try verify(ns, w.desired, "setup")
         }
-        var samples = !wants("ours-cold") ? [] : try repeating(config.reps) { _ in
+        let samples = !wants("ours-cold") ? [] : try repeating(config.reps) { _ in
             if let k = kept { namespaces.remove(k) }
             let ns = try namespaces.make()
             kept = ns

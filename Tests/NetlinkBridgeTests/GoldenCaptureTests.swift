@@ -33,7 +33,7 @@ struct GoldenCaptureTests {
         for name in Self.nfacctObjects { try Nfacct.ensure(name, connection: client.connection) }
         let tool = family == .ipv6 ? "ip6tables" : "iptables"
         try TestIpsets.create(for: input, family: family, in: ns)
-        try ns.exec(["\(tool)-restore"], input: input) as String
+        _ = try ns.exec(["\(tool)-restore"], input: input) as String
         let version = try ns.exec([tool, "--version"]) as String
         let kernel = try TestNetns.run(["uname", "-r"])
         var out = """

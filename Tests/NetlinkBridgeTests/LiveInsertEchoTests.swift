@@ -40,7 +40,7 @@ struct LiveInsertEchoTests {
 
     @Test func insertsLearnTheHandlesADumpReports() throws {
         let ns = try TestNetns()
-        try ns.exec(["iptables-restore"], input: Self.base) as String
+        _ = try ns.exec(["iptables-restore"], input: Self.base) as String
         let backend = try NetlinkBackend(netns: ns.name)
         let before = try Self.handles(backend, "KUBE-SERVICES")
         let (a, b, c) = (try #require(before["A"]), try #require(before["B"]), try #require(before["C"]))
@@ -84,7 +84,7 @@ struct LiveInsertEchoTests {
 
     @Test func rejectedPlanStillThrowsAndAppliesNothing() throws {
         let ns = try TestNetns()
-        try ns.exec(["iptables-restore"], input: Self.base) as String
+        _ = try ns.exec(["iptables-restore"], input: Self.base) as String
         let backend = try NetlinkBackend(netns: ns.name)
         let plan = Plan(family: .ipv4, operations: [
             .insertRule(table: .nat, chain: "KUBE-SERVICES", rule: Self.jump("D"), placement: .append),
@@ -94,7 +94,7 @@ struct LiveInsertEchoTests {
         #expect(try Self.handles(backend, "KUBE-SERVICES").keys.sorted() == ["A", "B", "C"])
         var stale = plan
         stale.operations.removeLast()
-        try ns.exec(["iptables", "-t", "nat", "-N", "SOMEONE-ELSE"]) as String
+        _ = try ns.exec(["iptables", "-t", "nat", "-N", "SOMEONE-ELSE"]) as String
         #expect(throws: BackendError.generationChanged(planned: plan.generation)) {
             try backend.commitLearningHandles(stale)
         }
@@ -104,7 +104,7 @@ struct LiveInsertEchoTests {
     /// did arrive give right handles (the others are simply absent).
     @Test func lostEchoesAreAbsentNeverWrong() throws {
         let ns = try TestNetns()
-        try ns.exec(["iptables-restore"], input: Self.base) as String
+        _ = try ns.exec(["iptables-restore"], input: Self.base) as String
         let client = NftClient(exchange: try NetlinkSocket(netns: ns.name, bufferSize: 16 << 10))
         let count = 150  // the batch must fit the small send buffer too
         let batch = NftBatch(family: .ipv4, operations: (0..<count).map { _ in

@@ -27,7 +27,7 @@ struct LiveInterruptedDumpTests {
         for i in 0..<400 {
             text += "-A KUBE-SERVICES -d 172.30.\(i / 250).\(i % 250 + 1)/32 -p tcp -m comment --comment \"ns/svc\(i):p80 cluster IP\" -m tcp --dport 80 -j RETURN\n"
         }
-        try ns.exec(["iptables-restore"], input: text + "COMMIT\n") as String
+        _ = try ns.exec(["iptables-restore"], input: text + "COMMIT\n") as String
         let other = try NftClient(netns: ns.name)
         let exchange = InterposingExchange(try NetlinkSocket(netns: ns.name)) {
             try other.commit(NftBatch(family: .ipv4, operations: [.addChain(table: "nat", chain: "CONCURRENT")]))

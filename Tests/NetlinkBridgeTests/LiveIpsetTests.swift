@@ -7,9 +7,9 @@ import Reconciler
 struct LiveIpsetTests {
     @Test func namesAndIndicesResolveInTheSocketsOwnNamespace() throws {
         let a = try TestNetns(), b = try TestNetns()
-        try a.exec(["ipset", "create", "kpx-one", "hash:net"]) as String
-        try a.exec(["ipset", "create", "kpx-two", "hash:net,port"]) as String
-        try b.exec(["ipset", "create", "kpx-two", "hash:net"]) as String
+        _ = try a.exec(["ipset", "create", "kpx-one", "hash:net"]) as String
+        _ = try a.exec(["ipset", "create", "kpx-two", "hash:net,port"]) as String
+        _ = try b.exec(["ipset", "create", "kpx-two", "hash:net"]) as String
         let inA = try IpsetSocket(netns: a.name), inB = try IpsetSocket(netns: b.name)
         #expect(try inA.find(name: "kpx-one") == IpsetRef(index: 0, family: NftFamily.ipv4.rawValue))
         #expect(try inA.find(name: "kpx-two")?.index == 1)
@@ -20,8 +20,8 @@ struct LiveIpsetTests {
 
     @Test func setRulesWrittenByUsReadBackAndMatchIptables() throws {
         let ns = try TestNetns()
-        try ns.exec(["ipset", "create", "kpx-a", "hash:net"]) as String
-        try ns.exec(["ipset", "create", "kpx-b", "hash:net,port"]) as String
+        _ = try ns.exec(["ipset", "create", "kpx-a", "hash:net"]) as String
+        _ = try ns.exec(["ipset", "create", "kpx-b", "hash:net,port"]) as String
         let text = """
         *filter
         :INPUT ACCEPT [0:0]
@@ -42,7 +42,7 @@ struct LiveIpsetTests {
         #expect(tables.allSatisfy { $0.opaqueRules.isEmpty })
 
         // A rule naming an IPv6 set is refused (as iptables-restore refuses it).
-        try ns.exec(["ipset", "create", "kpx-v6", "hash:net", "family", "inet6"]) as String
+        _ = try ns.exec(["ipset", "create", "kpx-v6", "hash:net", "family", "inet6"]) as String
         let v6 = try RestoreParser.parse(text.replacing("kpx-a", with: "kpx-v6"), family: .ipv4)
         #expect(throws: NftError.self) { try client.commit(try RestorePlanner.plan(v6, current: tables, noflush: false)) }
 

@@ -35,8 +35,8 @@ struct LiveNoflushTests {
 
     @Test func noflushRestoreMatchesIptablesRestoreNoflush() throws {
         let theirs = try TestNetns(), ours = try TestNetns()
-        for ns in [theirs, ours] { try ns.exec(["iptables-restore"], input: Self.base) as String }
-        try theirs.exec(["iptables-restore", "--noflush"], input: Self.change) as String
+        for ns in [theirs, ours] { _ = try ns.exec(["iptables-restore"], input: Self.base) as String }
+        _ = try theirs.exec(["iptables-restore", "--noflush"], input: Self.change) as String
         let client = try NftClient(netns: ours.name)
         let dockerBefore = try client.rules(family: .ipv4, table: "filter", chain: "DOCKER").map(\.handle)
         let script = try RestoreParser.parse(Self.change)
@@ -51,11 +51,11 @@ struct LiveNoflushTests {
 
     @Test func stalePlanIsRefusedWithGenerationChanged() throws {
         let ns = try TestNetns()
-        try ns.exec(["iptables-restore"], input: Self.base) as String
+        _ = try ns.exec(["iptables-restore"], input: Self.base) as String
         let client = try NftClient(netns: ns.name)
         let current = try TableReader.read(client, family: .ipv4, only: [.filter])
         let batch = try RestorePlanner.plan(try RestoreParser.parse(Self.change), current: current, noflush: true)
-        try ns.exec(["iptables", "-A", "DOCKER", "-j", "RETURN"]) as String
+        _ = try ns.exec(["iptables", "-A", "DOCKER", "-j", "RETURN"]) as String
         let before: String = try ns.exec(["iptables-save"])
         #expect(throws: NftError.generationChanged(planned: current[0].generation)) { try client.commit(batch) }
         let after: String = try ns.exec(["iptables-save"])

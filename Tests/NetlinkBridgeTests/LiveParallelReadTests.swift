@@ -8,7 +8,7 @@ import Reconciler
 struct LiveParallelReadTests {
     @Test func twoReadersReadWhatOneReads() throws {
         let ns = try TestNetns()
-        try ns.exec(["iptables-restore"], input: KubeStyleRuleset.benchNat(services: 1000)) as String
+        _ = try ns.exec(["iptables-restore"], input: KubeStyleRuleset.benchNat(services: 1000)) as String
         let parallel = try NftClient(netns: ns.name)
         parallel.readParallelism = 2
         let single = try NftClient(netns: ns.name)
@@ -25,7 +25,7 @@ struct LiveParallelReadTests {
 
     @Test func tableChangedDuringAParallelReadIsReadAgain() throws {
         let ns = try TestNetns()
-        try ns.exec(["iptables-restore"], input: KubeStyleRuleset.benchNat(services: 1000)) as String
+        _ = try ns.exec(["iptables-restore"], input: KubeStyleRuleset.benchNat(services: 1000)) as String
         let writer = try NftClient(netns: ns.name)
         // The extra reader's socket commits a new chain (and a rule in the first group's chain)
         // from another socket as soon as its first dump answers.

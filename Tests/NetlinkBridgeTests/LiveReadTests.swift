@@ -5,7 +5,7 @@ import Testing
 struct LiveReadTests {
     @Test func readsChainsAndRulesLoadedByIptablesRestore() throws {
         let ns = try TestNetns()
-        try ns.exec(["iptables-restore"], input: """
+        _ = try ns.exec(["iptables-restore"], input: """
         *nat
         :PREROUTING ACCEPT [0:0]
         :KUBE-SERVICES - [0:0]

@@ -20,7 +20,7 @@ struct LiveWriteTests {
 
     @Test func rejectedBatchChangesNothingAndNamesTheRule() throws {
         let ns = try TestNetns()
-        try ns.exec(["iptables-restore"], input: Self.base) as String
+        _ = try ns.exec(["iptables-restore"], input: Self.base) as String
         let before: String = try ns.exec(["iptables-save", "-t", "nat"])
         let client = try NftClient(netns: ns.name)
         let bad = Self.jump("NO-SUCH-CHAIN", to: "KUBE-SERVICES")
@@ -38,7 +38,7 @@ struct LiveWriteTests {
 
     @Test func loopIsRefused() throws {
         let ns = try TestNetns()
-        try ns.exec(["iptables-restore"], input: Self.base) as String
+        _ = try ns.exec(["iptables-restore"], input: Self.base) as String
         let client = try NftClient(netns: ns.name)
         let loop = Self.jump("KUBE-SERVICES", to: "KUBE-SERVICES")
         do {
@@ -53,10 +53,10 @@ struct LiveWriteTests {
 
     @Test func concurrentChangeGivesGenerationChanged() throws {
         let ns = try TestNetns()
-        try ns.exec(["iptables-restore"], input: Self.base) as String
+        _ = try ns.exec(["iptables-restore"], input: Self.base) as String
         let client = try NftClient(netns: ns.name)
         let gen = try client.generation()
-        try ns.exec(["iptables", "-t", "nat", "-N", "SOMEONE-ELSE"]) as String
+        _ = try ns.exec(["iptables", "-t", "nat", "-N", "SOMEONE-ELSE"]) as String
         let batch = NftBatch(family: .ipv4, generation: gen, operations: [.addChain(table: "nat", chain: "KUBE-SVC-NEW")])
         #expect(throws: NftError.generationChanged(planned: gen)) { try client.commit(batch) }
         let chains = try client.chains(family: .ipv4, table: "nat").map(\.name)
@@ -69,7 +69,7 @@ struct LiveWriteTests {
 
     @Test func insertPositionsAndDeleteByHandle() throws {
         let ns = try TestNetns()
-        try ns.exec(["iptables-restore"], input: Self.base) as String
+        _ = try ns.exec(["iptables-restore"], input: Self.base) as String
         let client = try NftClient(netns: ns.name)
         try client.commit(NftBatch(family: .ipv4, operations: [
             .addChain(table: "nat", chain: "A"), .addChain(table: "nat", chain: "B"), .addChain(table: "nat", chain: "C"),
@@ -101,7 +101,7 @@ struct LiveWriteTests {
 
     @Test func replaceRuleKeepsItsPosition() throws {
         let ns = try TestNetns()
-        try ns.exec(["iptables-restore"], input: Self.base) as String
+        _ = try ns.exec(["iptables-restore"], input: Self.base) as String
         let client = try NftClient(netns: ns.name)
         try client.commit(NftBatch(family: .ipv4, operations: [
             .addChain(table: "nat", chain: "A"), .addChain(table: "nat", chain: "B"),

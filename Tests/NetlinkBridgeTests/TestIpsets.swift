@@ -21,7 +21,7 @@ enum TestIpsets {
     static func create(for text: String, family: NftFamily, in ns: TestNetns) throws {
         for (name, dimensions) in referenced(in: text) {
             let type = dimensions >= 3 ? "hash:ip,port,ip" : dimensions == 2 ? "hash:net,port" : "hash:net"
-            try ns.exec(["ipset", "create", name, type, "family", family == .ipv6 ? "inet6" : "inet"]) as String
+            _ = try ns.exec(["ipset", "create", name, type, "family", family == .ipv6 ? "inet6" : "inet"]) as String
         }
     }
 }

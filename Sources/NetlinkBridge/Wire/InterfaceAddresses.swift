@@ -17,12 +17,12 @@ public enum InterfaceAddresses {
                 switch Int32(sa.pointee.sa_family) {
                 case AF_INET:
                     sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
-                        out.insert(.v4(UInt32(bigEndian: $0.pointee.sin_addr.s_addr)))
+                        _ = out.insert(.v4(UInt32(bigEndian: $0.pointee.sin_addr.s_addr)))
                     }
                 case AF_INET6:
                     sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
                         let bytes = withUnsafeBytes(of: $0.pointee.sin6_addr) { Array($0) }
-                        if let ip = IPAddress(bytes: bytes) { out.insert(ip) }
+                        if let ip = IPAddress(bytes: bytes) { _ = out.insert(ip) }
                     }
                 default: break
                 }

@@ -1,5 +1,5 @@
 /// Parses one typed match extension from its options.
-protocol MatchTextCodec {
+protocol MatchTextCodec: Sendable {
     /// Option names this extension understands.
     static var options: Set<String> { get }
     /// Builds the match; throws `UnsupportedOption` to keep the segment as `.unknown`.
@@ -7,7 +7,7 @@ protocol MatchTextCodec {
 }
 
 /// Parses one typed target extension from its options.
-protocol TargetTextCodec {
+protocol TargetTextCodec: Sendable {
     static var options: Set<String> { get }
     static func parse(_ options: [ExtensionOption], family: IPFamily) throws -> Target
 }

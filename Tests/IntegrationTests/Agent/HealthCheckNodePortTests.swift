@@ -51,7 +51,7 @@ struct HealthCheckNodePortTests {
                            "--metrics-bind-address", "127.0.0.1:10249",
                            "--conntrack-tcp-timeout-established", "2h", "--conntrack-tcp-timeout-close-wait", "30m",
                            "--conntrack-udp-timeout", "45s"] + extra
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let handle = try FileHandle(forWritingTo: log)
             p.standardOutput = handle
             p.standardError = handle

@@ -114,6 +114,7 @@ enum Kpx {
     }
 
     /// Reconciles with `--output json` and returns the plan document (fails unless exit 0).
+    @discardableResult
     static func reconcileJSON(_ namespace: NetworkNamespace, _ files: [String], _ flags: NodeFlags,
                               _ extra: [String] = []) throws -> PlanDocument {
         let result = try reconcile(namespace, files, flags, ["--output", "json"] + extra)

@@ -82,4 +82,13 @@ import Testing
         p.source = IPAddress("192.168.0.2")!
         #expect(KernelTracer(ruleset: rs, localAddresses: [IPAddress("192.168.0.2")!]).trace(p).endpoints == ["10.1.0.2:8080"])
     }
+
+    /// IPv6 endpoints are `[ip]:port` in the result.
+    @Test func ipv6EndpointsAreBracketed() throws {
+        let rs = try RestoreParser.ruleset("*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -d fd00:30::1/128 -p tcp -m tcp --dport 80 -j DNAT --to-destination [fd00:10::5]:8080\nCOMMIT\n",
+                                           family: .ipv6)
+        let p = TracePacket(source: IPAddress("fd00:10::9")!, destination: IPAddress("fd00:30::1")!, destinationPort: 80, proto: .tcp)
+        let r = KernelTracer(ruleset: rs, localAddresses: []).trace(p)
+        #expect(r.endpoints == ["[fd00:10::5]:8080"] && r.probabilities["[fd00:10::5]:8080"] == 1)
+    }
 }
