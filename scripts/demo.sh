@@ -37,3 +37,6 @@ run "$bin" --netns "$ns" --services examples/cluster-endpoint-replaced.yaml "${n
 
 step "6. iptables-save (the oracle) agrees: the replaced endpoint's rules"
 ip netns exec "$ns" iptables-save -t nat | grep -E '10\.180\.0\.11|10\.180\.0\.1[:/]' || true
+
+step "7. trace: where a packet from a pod to ns1/svc1 (172.30.0.41:80) goes, read from the live tables"
+run "$bin" trace --netns "$ns" --src 10.0.0.2 --dst 172.30.0.41 --dport 80
