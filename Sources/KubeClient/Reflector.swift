@@ -79,9 +79,9 @@ public struct Reflector: ClusterEventSource {
             var query = [("limit", String(pageSize))]
             if !labelSelector.isEmpty { query.append(("labelSelector", labelSelector)) }
             if let token { query.append(("continue", token)) }
-            let page = try ListPage.parse(try await client.get(path, query: query))
-            for item in page.items {
-                switch WireFormat.object(kind, from: item) {
+            let page = try ListPage.decode(kind, try await client.get(path, query: query))
+            for item in page.objects {
+                switch item {
                 case .success(let (object, _)): objects.append(object)
                 case .failure(let f): report(f, sink: sink)
                 }
@@ -103,32 +103,31 @@ public struct Reflector: ClusterEventSource {
         var rv = resourceVersion
         defer { resourceVersion = rv }
         try await client.stream(path, query: query) { data in
-            let event = try WatchLine.parse(data)
+            let event = try WatchLine.decode(kind, data)
+            if let v = event.resourceVersion { rv = v }
             switch event.kind {
-            case .bookmark:
-                if let v = event.resourceVersion { rv = v }
+            case .bookmark: break
             case .error:
-                let status = try? JSONDecoder().decode(APIStatus.self, from: event.object)
+                let status = event.status
                 if status?.code == 410 || status?.reason == "Expired" || status?.reason == "Gone" {
                     throw KubeClientError.gone(operation: "watch \(path)")
                 }
                 throw status ?? KubeClientError.protocolError("watch ERROR event")
             case .added, .modified, .deleted:
-                switch WireFormat.object(kind, from: event.object) {
-                case .success(let (object, version)):
-                    if let version { rv = version }
+                switch event.object {
+                case .success(let (object, _))?:
                     if event.kind == .deleted {
                         if let key = object.key { sink(.delete(key)) }
                     } else {
                         sink(.upsert(object))
                     }
-                case .failure(let f):
-                    if let version = f.resourceVersion { rv = version }
+                case .failure(let f)?:
                     report(f, sink: sink)
                     // An object we cannot read must not keep its previous rules.
                     if let ns = f.object.namespace, let name = f.object.name {
                         sink(.delete(ObjectKey(kind, namespace: ns, name: name)))
                     }
+                case nil: break
                 }
             }
         }

@@ -53,18 +53,28 @@ enum FuzzTarget: String {
         for rule in rules { _ = SaveRenderer.line(chain: "FUZZ", rule: rule, family: .ipv4) }
     }
 
-    /// One watch-stream line -> event -> object -> validation.
+    /// One watch-stream line (or list page) -> event -> object -> validation, through both the
+    /// one-pass decoders the agent uses and the per-item ones the node source uses.
     static func watch(_ bytes: [UInt8]) {
-        guard let line = try? WatchLine.parse(Data(bytes)) else { return }
+        let data = Data(bytes)
+        for kind in ObjectKind.allCases {
+            if case .success(let (object, _))? = (try? WatchLine.decode(kind, data))?.object { validate(object) }
+            for case .success(let (object, _)) in (try? ListPage.decode(kind, data))?.objects ?? [] { validate(object) }
+        }
+        guard let line = try? WatchLine.parse(data) else { return }
         _ = line.resourceVersion
         for kind in ObjectKind.allCases {
             guard case .success(let (object, _)) = WireFormat.object(kind, from: line.object) else { continue }
-            switch object {
-            case .service(let s): _ = s.validate()
-            case .endpointSlice(let s, _): _ = s.validate()
-            }
+            validate(object)
         }
-        _ = try? ListPage.parse(Data(bytes))
+        _ = try? ListPage.parse(data)
+    }
+
+    static func validate(_ object: ClusterObject) {
+        switch object {
+        case .service(let s): _ = s.validate()
+        case .endpointSlice(let s, _): _ = s.validate()
+        }
     }
 
     static let settings: ProxySettings = {
