@@ -17,5 +17,16 @@ if [ -n "$warnings" ]; then
   echo "error: $(echo "$warnings" | wc -l) compiler warnings in our code (see above)" >&2
   exit 1
 fi
-swift test --skip-build 2>&1 | tee "${KPX_TEST_LOG:-/tmp/kpx-test.log}"
-exit "${PIPESTATUS[0]}"
+test_log=${KPX_TEST_LOG:-/tmp/kpx-test.log}
+set +e
+swift test --skip-build 2>&1 | tee "$test_log"
+status=${PIPESTATUS[0]}
+set -e
+# Every test runs here (KPX_NETNS_TESTS=1): a skipped test or suite is a failure, not a pass.
+skipped=$(grep -E "^.{0,4}(Test|Suite) .* skipped(:|$)" "$test_log" || true)
+if [ -n "$skipped" ]; then
+  echo "$skipped" >&2
+  echo "error: $(echo "$skipped" | wc -l) tests or suites were skipped; namespace tests must all run" >&2
+  exit 1
+fi
+exit "$status"

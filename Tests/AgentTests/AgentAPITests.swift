@@ -6,7 +6,7 @@ import Reconciler
 import Testing
 
 /// The agent against the fake API server, programming a fresh network namespace.
-@Suite(.serialized, .enabled(if: NetnsTests.enabled, "set KPX_NETNS_TESTS!=0 (root) for network-namespace tests"))
+@Suite(.serialized, .enabled(if: NetnsTests.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct AgentAPITests {
     @Test(.timeLimit(.minutes(1)))
     func servicesAndEndpointsCreatedChangedDeletedEndInTheRightRules() async throws {
@@ -181,7 +181,7 @@ struct AgentAPITests {
 
 /// The node object is watched (list+watch with a field selector), not polled: a deletion
 /// timestamp and the autoscaler's taint reach /healthz within a second.
-@Suite(.serialized, .enabled(if: NetnsTests.enabled, "set KPX_NETNS_TESTS!=0 (root) for network-namespace tests"))
+@Suite(.serialized, .enabled(if: NetnsTests.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct NodeWatchTests {
     @Test(.timeLimit(.minutes(1)))
     func nodeChangesArriveWithinASecond() async throws {
@@ -198,7 +198,7 @@ struct NodeWatchTests {
 }
 
 /// Start-up and shutdown behaviour.
-@Suite(.serialized, .enabled(if: NetnsTests.enabled, "set KPX_NETNS_TESTS!=0 (root) for network-namespace tests"))
+@Suite(.serialized, .enabled(if: NetnsTests.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct AgentLifecycleTests {
     @Test(.timeLimit(.minutes(1)))
     func nothingIsProgrammedBeforeEverySourceListedAndRulesStayAfterShutdown() async throws {

@@ -5,7 +5,7 @@ import Reconciler
 import Testing
 
 /// kube-proxy's UDP conntrack cleanup, against real conntrack entries in a fresh namespace.
-@Suite(.serialized, .enabled(if: NetnsTests.enabled, "set KPX_NETNS_TESTS!=0 (root) for network-namespace tests"))
+@Suite(.serialized, .enabled(if: NetnsTests.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct AgentConntrackTests {
     /// A UDP entry `client -> dst:dport` answered by `replySrc:replyPort`.
     func insert(_ ns: TestNamespace, client: String, sport: Int, dst: String, dport: Int, replySrc: String, replyPort: Int) throws {

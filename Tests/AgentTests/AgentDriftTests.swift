@@ -5,7 +5,7 @@ import Testing
 
 /// Someone else writes to the namespace's tables (iptables run inside it): our rules are
 /// repaired within a second; foreign tables and chains are never written to.
-@Suite(.serialized, .enabled(if: NetnsTests.enabled, "set KPX_NETNS_TESTS!=0 (root) for network-namespace tests"))
+@Suite(.serialized, .enabled(if: NetnsTests.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct AgentDriftTests {
     static let services = [K.service("ns1", "svc1", clusterIP: "172.30.0.41", ports: [K.port("p80", 80)]),
                            K.service("ns2", "svc2", clusterIP: "172.30.0.42", ports: [K.port("p80", 80, nodePort: 30002)], type: "NodePort"),
@@ -126,7 +126,7 @@ struct AgentDriftTests {
 }
 
 /// The IPv6 agent: ip6 tables, drift notifications of family ip6, repaired likewise.
-@Suite(.serialized, .enabled(if: NetnsTests.enabled, "set KPX_NETNS_TESTS!=0 (root) for network-namespace tests"))
+@Suite(.serialized, .enabled(if: NetnsTests.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct AgentIPv6Tests {
     @Test(.timeLimit(.minutes(1)))
     func ipv6RulesAndDriftRepair() async throws {

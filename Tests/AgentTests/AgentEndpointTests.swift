@@ -8,7 +8,7 @@ import Reconciler
 import Testing
 
 /// /metrics, /healthz and /livez scraped over HTTP on 127.0.0.1, and the manifest-directory source.
-@Suite(.serialized, .enabled(if: NetnsTests.enabled, "set KPX_NETNS_TESTS!=0 (root) for network-namespace tests"))
+@Suite(.serialized, .enabled(if: NetnsTests.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct AgentEndpointTests {
     func get(_ url: String) async throws -> (status: Int, body: String, contentType: String?) {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
@@ -139,7 +139,7 @@ struct AgentEndpointTests {
 
 /// The command's runner: kubeconfig -> API sources (services, slices, node) -> agent + endpoints,
 /// stopped by a real SIGTERM between transactions with the rules left in place.
-@Suite(.serialized, .enabled(if: NetnsTests.enabled, "set KPX_NETNS_TESTS!=0 (root) for network-namespace tests"))
+@Suite(.serialized, .enabled(if: NetnsTests.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct AgentRunnerTests {
     @Test(.timeLimit(.minutes(1)))
     func kubeconfigToRulesAndSIGTERMStopsWithRulesInPlace() async throws {

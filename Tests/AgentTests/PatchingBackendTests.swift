@@ -6,7 +6,7 @@ import Testing
 
 /// Re-reading only the chains the nf_tables notifications name gives exactly what a full read
 /// gives, and falls back to a full read when a change cannot be followed chain by chain.
-@Suite(.serialized, .enabled(if: NetnsTests.enabled, "set KPX_NETNS_TESTS!=0 (root) for network-namespace tests"))
+@Suite(.serialized, .enabled(if: NetnsTests.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct PatchingBackendTests {
     static let base = """
         *filter

@@ -3,8 +3,9 @@ import Foundation
 import Reconciler
 import Testing
 
-/// The flow cases kube-proxy asserts with its packet tracer (runPacketFlowTests).
-@Suite struct FlowCaseTests {
+/// The flow cases kube-proxy asserts with its packet tracer (runPacketFlowTests): the reader of
+/// `expected.flows.yaml`; `TraceFlowTests` answers them with the product's tracer.
+enum FlowCaseTests {
     struct Flow {
         var name = "", sourceIP = "", proto = "", destIP = "", destPort = 0, output = "", masq = false
     }
@@ -31,39 +32,5 @@ import Testing
             }
         }
         return out
-    }
-
-    @Test(arguments: ["flow-01-no-endpoints-reject", "flow-02-cluster-ip-general", "flow-03-load-balancer-source-ranges",
-                      "flow-04-etp-local", "flow-05-etp-cluster"])
-    func packetFlows(caseDir: String) throws {
-        let (state, issues) = Fixtures.state(caseDir)
-        #expect(issues.isEmpty, "\(issues)")
-        let settings = Fixtures.fakeIPv4
-        let ruleset = DesiredState.compute(state, settings: settings)
-        let tracer = PacketTracer(ruleset: ruleset, localAddresses: Set(settings.nodeIPs))
-        let flows = Self.flows(try Fixtures.text(caseDir + "/expected.flows.yaml"))
-        #expect(!flows.isEmpty)
-        for f in flows {
-            let packet = PacketTracer.Packet(source: IPAddress(f.sourceIP)!, proto: L4Protocol(rawValue: f.proto)!,
-                                             destination: IPAddress(f.destIP)!, destinationPort: f.destPort)
-            let r = try tracer.trace(packet)
-            #expect(r.output == f.output, "\(caseDir): \(f.name)")
-            #expect(r.masquerade == f.masq, "\(caseDir): \(f.name) masq")
-        }
-    }
-
-    @Test func tracerRefusesRulesItDoesNotUnderstand() throws {
-        var rs = DesiredState.compute(Fixtures.state("flow-02-cluster-ip-general").0, settings: Fixtures.fakeIPv4)
-        var nat = rs[table: .nat]!
-        var services = nat[chain: "KUBE-SERVICES"]!
-        services.rules.insert(Rule(matches: [.unknown(UnknownExtension(name: "owner", options: "--uid-owner 0"))],
-                                   target: .accept), at: 0)
-        nat[chain: "KUBE-SERVICES"] = services
-        rs[table: .nat] = nat
-        let tracer = PacketTracer(ruleset: rs, localAddresses: [])
-        #expect(throws: PacketTracer.TraceError.self) {
-            try tracer.trace(.init(source: IPAddress("10.0.0.2")!, proto: .tcp,
-                                   destination: IPAddress("172.30.0.41")!, destinationPort: 80))
-        }
     }
 }

@@ -7,7 +7,7 @@ import TestSupport
 /// Restores the rendered text into a fresh network namespace with the real iptables-restore,
 /// reads it back with iptables-save, and checks the parsed result equals the desired AST: what
 /// kube-proxy's text becomes in the kernel is exactly what DesiredState says (no churn on takeover).
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["KPX_NETNS_TESTS"] == "1", "needs root and KPX_NETNS_TESTS=1"))
+@Suite(.enabled(if: NetnsTests.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct KernelRoundTripTests {
     @Test(arguments: ["01-overall-iptables-rules", "flow-02-cluster-ip-general", "flow-04-etp-local"])
     func savedRulesetEqualsDesired(_ dir: String) throws {

@@ -5,7 +5,7 @@ import Testing
 /// Loads each Tests/Fixtures/netlink/inputs/* file with the real iptables-nft in a fresh namespace
 /// and records what the kernel holds: checks that today's iptables-nft still writes exactly the
 /// committed golden bytes (comment lines aside), or, with KPX_CAPTURE_GOLDEN=1, rewrites them.
-@Suite(.enabled(if: TestNetns.enabled, "namespace tests run with KPX_NETNS_TESTS=1"))
+@Suite(.enabled(if: TestNetns.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct GoldenCaptureTests {
     static let nfacctObjects = ["localhost_nps_accepted_pkts", "ct_state_invalid_dropped_pkts"]
 

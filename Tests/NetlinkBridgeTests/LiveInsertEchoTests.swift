@@ -3,7 +3,7 @@ import Reconciler
 @testable import NetlinkBridge
 
 /// The handles learned from the kernel's echoes of a commit equal the ones a fresh dump reports.
-@Suite(.enabled(if: TestNetns.enabled, "needs root and KPX_NETNS_TESTS=1"))
+@Suite(.enabled(if: TestNetns.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct LiveInsertEchoTests {
     static let base = """
     *nat

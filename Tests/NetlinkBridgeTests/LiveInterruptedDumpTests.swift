@@ -19,7 +19,7 @@ final class InterposingExchange: MessageExchange {
     }
 }
 
-@Suite(.enabled(if: TestNetns.enabled, "needs root and KPX_NETNS_TESTS=1"))
+@Suite(.enabled(if: TestNetns.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct LiveInterruptedDumpTests {
     @Test func dumpInterruptedByACommitIsRedone() throws {
         let ns = try TestNetns()

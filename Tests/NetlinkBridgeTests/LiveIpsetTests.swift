@@ -3,7 +3,7 @@ import Reconciler
 @testable import NetlinkBridge
 
 /// ipset's getsockopt protocol against the real kernel, each case in fresh namespaces.
-@Suite(.enabled(if: TestNetns.enabled, "needs root and KPX_NETNS_TESTS=1"))
+@Suite(.enabled(if: TestNetns.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct LiveIpsetTests {
     @Test func namesAndIndicesResolveInTheSocketsOwnNamespace() throws {
         let a = try TestNetns(), b = try TestNetns()

@@ -6,7 +6,7 @@ import Reconciler
 /// The 10,000-service ruleset of `scripts/bench-netlink.sh` (80k rules, 30k chains) loaded by
 /// the real iptables-restore: our dump is byte-identical to iptables-save. Takes a few seconds;
 /// speed is measured by the benchmark, never asserted here.
-@Suite(.enabled(if: TestNetns.enabled, "needs root and KPX_NETNS_TESTS=1"))
+@Suite(.enabled(if: TestNetns.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct LiveLargeDumpTests {
     @Test func tenThousandServiceDumpEqualsIptablesSave() throws {
         let ns = try TestNetns()

@@ -4,7 +4,7 @@ import Reconciler
 
 /// Large tables read on two sockets at once give exactly what one socket reads, and a table
 /// changed by another writer during such a read is read again at one generation.
-@Suite(.enabled(if: TestNetns.enabled, "needs root and KPX_NETNS_TESTS=1"))
+@Suite(.enabled(if: TestNetns.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct LiveParallelReadTests {
     @Test func twoReadersReadWhatOneReads() throws {
         let ns = try TestNetns()

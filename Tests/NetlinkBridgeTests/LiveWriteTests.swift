@@ -1,7 +1,7 @@
 import Testing
 @testable import NetlinkBridge
 
-@Suite(.enabled(if: TestNetns.enabled, "needs root and KPX_NETNS_TESTS=1"))
+@Suite(.enabled(if: TestNetns.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct LiveWriteTests {
     static let base = """
     *nat

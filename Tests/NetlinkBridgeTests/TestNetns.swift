@@ -4,7 +4,8 @@ import Foundation
 /// A throwaway network namespace for one live test (the shared `NetworkNamespace`), with the
 /// call shapes these tests use. Live tests run only with KPX_NETNS_TESTS=1.
 final class TestNetns {
-    static var enabled: Bool { ProcessInfo.processInfo.environment["KPX_NETNS_TESTS"] == "1" }
+    /// The one namespace-test switch (`NetnsTests.enabled`: on unless KPX_NETNS_TESTS=0).
+    static var enabled: Bool { NetnsTests.enabled }
 
     private let namespace: NetworkNamespace
     var name: String { namespace.name }
