@@ -19,16 +19,18 @@ import Testing
         featureGates: {PreferSameTrafficDistribution: false}
         """
 
-    @Test func configFileThenFlagsOverride() throws {
+    /// kube-proxy's precedence: the file wins over flags of the same settings; settings the file
+    /// cannot hold (the family here) come from the flags.
+    @Test func configFileWinsOverFlags() throws {
         let config = try ProxyConfigLoader.parse(yaml, path: "kp.yaml")
         var flags = ProxySettingsInput()
         flags.ipFamily = "ipv6"
         flags.masqueradeBit = 16
-        let s = try flags.overriding(ProxySettingsInput(config: config)).resolve()
+        let s = try flags.underConfig(ProxySettingsInput(config: config)).resolve()
         #expect(s.nodeName == "node-a")
         #expect(s.ipFamily == .ipv6)
         #expect(s.localDetector == .cidr(CIDR("fd00:10::/56")!))
-        #expect(s.masqueradeBit == 16 && s.masqueradeMark == 0x10000)
+        #expect(s.masqueradeBit == 15 && s.masqueradeMark == 0x8000)
         #expect(!s.localhostNodePorts && !s.preferSameTrafficDistribution)
         #expect(s.nodePortAddresses == ["192.168.0.0/24"])
     }

@@ -22,29 +22,6 @@ public struct ProxySettingsInput: Hashable, Sendable {
 
     public init() {}
 
-    /// Values set in `self` win over `base` (flags over the config file).
-    public func overriding(_ base: ProxySettingsInput) -> ProxySettingsInput {
-        var r = self
-        r.hostnameOverride = hostnameOverride ?? base.hostnameOverride
-        r.clusterCIDRs = clusterCIDRs ?? base.clusterCIDRs
-        r.detectLocalMode = detectLocalMode ?? base.detectLocalMode
-        r.bridgeInterface = bridgeInterface ?? base.bridgeInterface
-        r.interfaceNamePrefix = interfaceNamePrefix ?? base.interfaceNamePrefix
-        r.podCIDRs = podCIDRs ?? base.podCIDRs
-        r.masqueradeAll = masqueradeAll ?? base.masqueradeAll
-        r.masqueradeBit = masqueradeBit ?? base.masqueradeBit
-        r.nodePortAddresses = nodePortAddresses ?? base.nodePortAddresses
-        r.localhostNodePorts = localhostNodePorts ?? base.localhostNodePorts
-        r.nodeIPs = nodeIPs ?? base.nodeIPs
-        r.ipFamily = ipFamily ?? base.ipFamily
-        r.randomFully = randomFully ?? base.randomFully
-        r.nfacct = nfacct ?? base.nfacct
-        r.conntrackTCPLiberal = conntrackTCPLiberal ?? base.conntrackTCPLiberal
-        r.topologyZone = topologyZone ?? base.topologyZone
-        r.featureGates = (base.featureGates ?? [:]).merging(featureGates ?? [:]) { _, new in new }
-        return r
-    }
-
     /// kube-proxy's precedence (cmd/kube-proxy/app/options.go): with `--config`, the file's
     /// values win and the flags of the same settings are ignored, except `--hostname-override`;
     /// settings the file cannot hold (ours: node IPs, family, detected capabilities) come from
