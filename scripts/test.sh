@@ -11,7 +11,11 @@ build_log=${KPX_BUILD_LOG:-/tmp/kpx-build.log}
 swift build --build-tests 2>&1 | tee "$build_log"
 # Our own code builds without warnings (Swift 6 strict concurrency included); on a clean build this
 # sees every file, on an incremental one the files it recompiled.
-warnings=$(grep -E "^$PWD/(Sources|Tests|Plugins)/[^:]*:[0-9]+:[0-9]+: warning:" "$build_log" | sort -u || true)
+# A warning inside a macro expansion (e.g. #expect) names our file on the line after it.
+warnings=$( (grep -E "^$PWD/(Sources|Tests|Plugins)/[^:]*:[0-9]+:[0-9]+: warning:" "$build_log";
+             grep -A1 -E "^macro expansion [^:]*:[0-9]+:[0-9]+: warning:" "$build_log" |
+               grep -oE "$PWD/(Sources|Tests|Plugins)/[^:]*:[0-9]+:[0-9]+" | sed 's/$/: warning in a macro expansion/') |
+           sort -u || true)
 if [ -n "$warnings" ]; then
   echo "$warnings" >&2
   echo "error: $(echo "$warnings" | wc -l) compiler warnings in our code (see above)" >&2

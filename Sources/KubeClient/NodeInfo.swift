@@ -30,17 +30,24 @@ public struct NodeInfo: Sendable, Equatable {
     }
 
     static func parse(_ data: Data, name: String) throws -> NodeInfo {
-        struct Node: Decodable {
-            struct Meta: Decodable { var labels: [String: String]?; var deletionTimestamp: String? }
-            struct Taint: Decodable { var key: String? }
-            struct Spec: Decodable { var taints: [Taint]?; var podCIDR: String?; var podCIDRs: [String]? }
-            struct Address: Decodable { var type: String?; var address: String? }
-            struct Status: Decodable { var addresses: [Address]? }
-            var metadata: Meta?
-            var spec: Spec?
-            var status: Status?
-        }
-        let node = try JSONDecoder().decode(Node.self, from: data)
+        try JSONDecoder().decode(NodeObject.self, from: data).info(name: name)
+    }
+}
+
+/// The fields of a v1 Node kube-proxy reads, as they come off the wire.
+struct NodeObject: Decodable, Sendable {
+    struct Meta: Decodable { var labels: [String: String]?; var deletionTimestamp: String? }
+    struct Taint: Decodable { var key: String? }
+    struct Spec: Decodable { var taints: [Taint]?; var podCIDR: String?; var podCIDRs: [String]? }
+    struct Address: Decodable { var type: String?; var address: String? }
+    struct Status: Decodable { var addresses: [Address]? }
+    var metadata: Meta?
+    var spec: Spec?
+    var status: Status?
+
+    func info(name: String) -> NodeInfo {
+        let node = self
+        let autoscalerDeletionTaint = NodeInfo.autoscalerDeletionTaint
         let tainted = node.spec?.taints?.contains { $0.key == autoscalerDeletionTaint } ?? false
         var info = NodeInfo(name: name, labels: node.metadata?.labels ?? [:],
                             beingDeleted: node.metadata?.deletionTimestamp != nil || tainted)
@@ -77,16 +84,16 @@ public struct NodeSource: ClusterEventSource {
         var failures = 0
         while !Task.isCancelled {
             do {
-                let page = try ListPage.parse(try await client.get("/api/v1/nodes", query: [selector]))
-                if let item = page.items.first { last.report(try NodeInfo.parse(item, name: name), sink) }
+                let page = try ListPage.decode(NodeObject.self, try await client.get("/api/v1/nodes", query: [selector]))
+                if let item = page.items.first { last.report(item.info(name: name), sink) }
                 var rv = page.resourceVersion
                 try await client.stream("/api/v1/nodes", query: [selector, ("watch", "1"), ("resourceVersion", rv),
                                                                   ("allowWatchBookmarks", "true"),
                                                                   ("timeoutSeconds", String(Int.random(in: watchTimeoutSeconds)))]) { data in
-                    let event = try WatchLine.parse(data)
+                    let event = try WatchLine.decode(NodeObject.self, data)
                     if let version = event.resourceVersion { rv = version }
                     switch event.kind {
-                    case .added, .modified: last.report(try NodeInfo.parse(event.object, name: name), sink)
+                    case .added, .modified: if let node = event.object { last.report(node.info(name: name), sink) }
                     case .deleted: last.report(NodeInfo(name: name, labels: [:], beingDeleted: true), sink)
                     case .bookmark: break
                     case .error: throw WireFormatError("node watch ERROR event")

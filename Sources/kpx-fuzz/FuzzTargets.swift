@@ -33,8 +33,7 @@ enum FuzzTarget: String {
 
     /// Manifest bytes (YAML or JSON) -> objects -> validation -> desired state and its text.
     static func manifest(_ bytes: [UInt8]) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        let loaded = ManifestLoader.parse(text, source: "fuzz")
+        let loaded = ManifestLoader.parse(Data(bytes), source: "fuzz")
         let (state, _) = ClusterState.validating(services: loaded.services, slices: loaded.slices)
         _ = KubeProxyTextWriter().render(DesiredState.compute(state, settings: settings))
     }
@@ -53,21 +52,14 @@ enum FuzzTarget: String {
         for rule in rules { _ = SaveRenderer.line(chain: "FUZZ", rule: rule, family: .ipv4) }
     }
 
-    /// One watch-stream line (or list page) -> event -> object -> validation, through both the
-    /// one-pass decoders the agent uses and the per-item ones the node source uses.
+    /// One watch-stream line (or list page) -> event -> object -> validation, through the
+    /// one-pass decoders the agent uses.
     static func watch(_ bytes: [UInt8]) {
         let data = Data(bytes)
         for kind in ObjectKind.allCases {
             if case .success(let (object, _))? = (try? WatchLine.decode(kind, data))?.object { validate(object) }
             for case .success(let (object, _)) in (try? ListPage.decode(kind, data))?.objects ?? [] { validate(object) }
         }
-        guard let line = try? WatchLine.parse(data) else { return }
-        _ = line.resourceVersion
-        for kind in ObjectKind.allCases {
-            guard case .success(let (object, _)) = WireFormat.object(kind, from: line.object) else { continue }
-            validate(object)
-        }
-        _ = try? ListPage.parse(data)
     }
 
     static func validate(_ object: ClusterObject) {

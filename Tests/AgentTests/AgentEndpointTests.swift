@@ -91,7 +91,7 @@ struct AgentEndpointTests {
         #expect(try await get("http://127.0.0.1:\(healthPort)/nothing").status == 404)
         // A node being deleted: /healthz fails so load balancers drain it; /livez stays up.
         h.api.nodeDeleting = true
-        #expect(try await eventually { !h.agent.health.nodeEligible })
+        #expect(await eventually { !h.agent.health.nodeEligible })
         let draining = try await get("http://127.0.0.1:\(healthPort)/healthz")
         #expect(draining.status == 503 && draining.body.contains("\"nodeEligible\":false"))
         #expect(try await get("http://127.0.0.1:\(healthPort)/livez").status == 200)

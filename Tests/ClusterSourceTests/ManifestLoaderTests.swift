@@ -56,10 +56,13 @@ import Testing
         #expect(issue.message.contains("spec.ports[0].port"))
     }
 
+    /// A malformed file changes nothing: the documents before the bad one are not used either, and
+    /// the error says where (libyaml's line and column).
     @Test func malformedYAMLIsReportedWithoutCrashing() {
         let r = ManifestLoader.parse(svcYAML + "\n---\nkind: Service\nmetadata: {name: [unterminated\n", source: "bad.yaml")
-        #expect(r.services.count == 1)
-        #expect(r.issues.contains { $0.severity == .error && $0.message.contains("malformed YAML") }, "\(r.issues)")
+        #expect(r.services.isEmpty)
+        #expect(r.issues.count == 1 && r.issues.allSatisfy { $0.severity == .error && $0.message.contains("malformed YAML") && $0.message.contains("line") },
+                "\(r.issues)")
     }
 
     @Test func jsonListFromKubectl() {

@@ -20,28 +20,9 @@ public struct APIStatus: Decodable, Sendable, Error, CustomStringConvertible {
     public var description: String { "API status \(code.map(String.init) ?? "?") \(reason ?? ""): \(message ?? "")" }
 }
 
-/// Decodes API objects of one kind from raw JSON.
+/// Names and formats of the API wire protocol.
 public enum WireFormat {
     public static let triggerTimeAnnotation = "endpoints.kubernetes.io/last-change-trigger-time"
-
-    /// An object, its resourceVersion, or the reason it cannot be used.
-    public static func object(_ kind: ObjectKind, from data: Data) -> Result<(ClusterObject, String?), DecodeFailure> {
-        let decoder = JSONDecoder()
-        let meta = (try? decoder.decode(WireObject.self, from: data))?.metadata
-        do {
-            switch kind {
-            case .service:
-                return .success((.service(try decoder.decode(Service.self, from: data)), meta?.resourceVersion))
-            case .endpointSlice:
-                let slice = try decoder.decode(EndpointSlice.self, from: data)
-                let trigger = meta?.annotations?[triggerTimeAnnotation].flatMap(parseTime)
-                return .success((.endpointSlice(slice, triggerTime: trigger), meta?.resourceVersion))
-            }
-        } catch {
-            let ref = ObjectRef(kind: kind.rawValue, namespace: meta?.namespace, name: meta?.name)
-            return .failure(DecodeFailure(object: ref, message: "cannot decode: \(error)", resourceVersion: meta?.resourceVersion))
-        }
-    }
 
     /// RFC 3339 (with or without fractional seconds).
     public static func parseTime(_ text: String) -> Date? {
@@ -59,55 +40,13 @@ public struct DecodeFailure: Error, Sendable {
     public var resourceVersion: String?
 }
 
-/// One page of a list response: raw items and the list metadata.
-public struct ListPage: Sendable {
-    public var items: [Data]
-    public var resourceVersion: String
-    public var continueToken: String?
+/// List responses (`GET` of a collection), decoded in one pass (see `ListPage.decode`).
+public enum ListPage {}
 
-    public static func parse(_ data: Data) throws -> ListPage {
-        guard let top = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw WireFormatError("list response is not a JSON object")
-        }
-        if top["kind"] as? String == "Status" {
-            throw (try? JSONDecoder().decode(APIStatus.self, from: data)) ?? WireFormatError("list failed")
-        }
-        let meta = top["metadata"] as? [String: Any] ?? [:]
-        // An item that is not an object becomes `null`: its decoding fails and it is reported,
-        // never handed to JSONSerialization (which traps on a non-container top level).
-        let items = try (top["items"] as? [Any] ?? []).map { item -> Data in
-            guard let object = item as? [String: Any] else { return Data("null".utf8) }
-            return try JSONSerialization.data(withJSONObject: object)
-        }
-        let token = (meta["continue"] as? String).flatMap { $0.isEmpty ? nil : $0 }
-        return ListPage(items: items, resourceVersion: meta["resourceVersion"] as? String ?? "", continueToken: token)
-    }
-}
-
-/// One line of a watch stream: `{"type": ..., "object": {...}}` (an object that is not a JSON object
-/// is a protocol error; found by fuzzing: it used to trap in JSONSerialization).
-public struct WatchLine: Sendable {
+/// Watch-stream lines (`{"type": ..., "object": {...}}`), decoded in one pass (see `WatchLine.decode`).
+public enum WatchLine {
     public enum Kind: String, Sendable { case added = "ADDED", modified = "MODIFIED", deleted = "DELETED", bookmark = "BOOKMARK", error = "ERROR" }
-    public var kind: Kind
-    public var object: Data
-
-    public static func parse(_ line: Data) throws -> WatchLine {
-        guard let top = try JSONSerialization.jsonObject(with: line) as? [String: Any],
-              let type = top["type"] as? String, let kind = Kind(rawValue: type),
-              let object = top["object"] as? [String: Any] else {
-            throw WireFormatError("watch event without type/object: \(String(decoding: line.prefix(200), as: UTF8.self))")
-        }
-        return WatchLine(kind: kind, object: try JSONSerialization.data(withJSONObject: object))
-    }
-
-    /// The resourceVersion of a bookmark (or any) object.
-    public var resourceVersion: String? {
-        guard let top = try? JSONSerialization.jsonObject(with: object) as? [String: Any],
-              let meta = top["metadata"] as? [String: Any] else { return nil }
-        return meta["resourceVersion"] as? String
-    }
 }
-
 
 /// A list or watch response that is not what the API protocol says.
 public struct WireFormatError: Error, Sendable, CustomStringConvertible {
@@ -125,34 +64,47 @@ public struct DecodedPage: Sendable {
     public var continueToken: String?
 }
 
+/// One page of a list of any item type, decoded in one pass.
+public struct Page<Item: Decodable & Sendable>: Sendable {
+    public var items: [Item]
+    public var resourceVersion: String
+    public var continueToken: String?
+}
+
 extension ListPage {
     /// The page's objects of `kind`, its resourceVersion and continue token; an API `Status`
     /// (or a body that is not a list) is thrown.
     public static func decode(_ kind: ObjectKind, _ data: Data) throws -> DecodedPage {
+        let page = try decode(LossyItem.self, data, userInfo: [LossyItem.kindKey: kind])
+        return DecodedPage(objects: page.items.map(\.result), resourceVersion: page.resourceVersion, continueToken: page.continueToken)
+    }
+
+    /// A page whose items are read straight into `Item` (which decides how strict it is).
+    public static func decode<Item: Decodable & Sendable>(_ item: Item.Type, _ data: Data,
+                                                          userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws -> Page<Item> {
         let decoder = JSONDecoder()
-        decoder.userInfo[LossyItem.kindKey] = kind
-        let page: PageBody
-        do { page = try decoder.decode(PageBody.self, from: data) } catch {
+        decoder.userInfo = userInfo
+        let page: PageBody<Item>
+        do { page = try decoder.decode(PageBody<Item>.self, from: data) } catch {
             throw WireFormatError("list response is not a JSON list object: \(error)")
         }
         if page.kind == "Status" {
             throw (try? JSONDecoder().decode(APIStatus.self, from: data)) ?? WireFormatError("list failed")
         }
         let token = page.metadata?.continue.flatMap { $0.isEmpty ? nil : $0 }
-        return DecodedPage(objects: (page.items ?? []).map(\.result), resourceVersion: page.metadata?.resourceVersion ?? "",
-                           continueToken: token)
+        return Page(items: page.items ?? [], resourceVersion: page.metadata?.resourceVersion ?? "", continueToken: token)
     }
 }
 
-private struct PageBody: Decodable {
+private struct PageBody<Item: Decodable>: Decodable {
     struct Meta: Decodable { var resourceVersion: String?; var `continue`: String? }
     var kind: String?
     var metadata: Meta?
-    var items: [LossyItem]?
+    var items: [Item]?
 }
 
 /// One list item: the object, or why it cannot be used (named as far as its metadata reads).
-private struct LossyItem: Decodable {
+private struct LossyItem: Decodable, Sendable {
     static let kindKey = CodingUserInfoKey(rawValue: "kpx.objectKind")!
     var result: Result<(ClusterObject, String?), DecodeFailure>
 
@@ -185,19 +137,38 @@ public struct DecodedWatchEvent: Sendable {
     public var status: APIStatus?
 }
 
+/// One watch event of any item type, decoded in one pass.
+public struct Event<Item: Decodable & Sendable>: Sendable {
+    public var kind: WatchLine.Kind
+    /// For ADDED, MODIFIED and DELETED.
+    public var object: Item?
+    /// The object's resourceVersion (of any event that carries one).
+    public var resourceVersion: String?
+    /// For ERROR.
+    public var status: APIStatus?
+}
+
 extension WatchLine {
     /// The event; a line without a known type or without an object is a protocol error.
     public static func decode(_ kind: ObjectKind, _ line: Data) throws -> DecodedWatchEvent {
+        let event = try decode(LossyItem.self, line, userInfo: [LossyItem.kindKey: kind])
+        return DecodedWatchEvent(kind: event.kind, object: event.object?.result, resourceVersion: event.resourceVersion,
+                                 status: event.status)
+    }
+
+    /// An event whose object is read straight into `Item`.
+    public static func decode<Item: Decodable & Sendable>(_ item: Item.Type, _ line: Data,
+                                                          userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws -> Event<Item> {
         let decoder = JSONDecoder()
-        decoder.userInfo[LossyItem.kindKey] = kind
-        do { return try decoder.decode(EventBody.self, from: line).event } catch let error as WireFormatError { throw error } catch {
+        decoder.userInfo = userInfo
+        do { return try decoder.decode(EventBody<Item>.self, from: line).event } catch let error as WireFormatError { throw error } catch {
             throw WireFormatError("watch event without type/object: \(String(decoding: line.prefix(200), as: UTF8.self))")
         }
     }
 }
 
-private struct EventBody: Decodable {
-    var event: DecodedWatchEvent
+private struct EventBody<Item: Decodable & Sendable>: Decodable {
+    var event: Event<Item>
     enum Keys: String, CodingKey { case type, object }
 
     init(from decoder: Decoder) throws {
@@ -205,16 +176,16 @@ private struct EventBody: Decodable {
         guard let kind = WatchLine.Kind(rawValue: try c.decode(String.self, forKey: .type)) else {
             throw WireFormatError("unknown watch event type")
         }
+        // The object's resourceVersion, read apart from the item so a failed item still has it.
+        let version = (try? c.decode(WireObject.self, forKey: .object))?.metadata?.resourceVersion
         switch kind {
         case .bookmark:
-            let meta = try c.decode(WireObject.self, forKey: .object).metadata
-            event = DecodedWatchEvent(kind: kind, resourceVersion: meta?.resourceVersion)
+            event = Event(kind: kind, resourceVersion: try c.decode(WireObject.self, forKey: .object).metadata?.resourceVersion)
         case .error:
-            event = DecodedWatchEvent(kind: kind, status: try? c.decode(APIStatus.self, forKey: .object))
+            event = Event(kind: kind, status: try? c.decode(APIStatus.self, forKey: .object))
         case .added, .modified, .deleted:
-            let item = try c.decode(LossyItem.self, forKey: .object)
-            let rv: String? = switch item.result { case .success(let (_, v)): v; case .failure(let f): f.resourceVersion }
-            event = DecodedWatchEvent(kind: kind, object: item.result, resourceVersion: rv)
+            guard c.contains(.object) else { throw WireFormatError("watch event without an object") }
+            event = Event(kind: kind, object: try c.decode(Item.self, forKey: .object), resourceVersion: version)
         }
     }
 }

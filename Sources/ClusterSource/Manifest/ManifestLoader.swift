@@ -1,6 +1,5 @@
 import Foundation
 import Reconciler
-import Yams
 
 /// Services and EndpointSlices read from manifests, with every problem found on the way.
 public struct LoadedObjects: Sendable {
@@ -25,8 +24,7 @@ public enum ManifestLoader {
         var all = LoadedObjects()
         for path in files {
             do {
-                let text = try String(contentsOfFile: path, encoding: .utf8)
-                all.merge(parse(text, source: path))
+                all.merge(parse(try Data(contentsOf: URL(fileURLWithPath: path)), source: path))
             } catch {
                 all.issues.append(fileIssue(path, "cannot read: \(error.localizedDescription)"))
             }
@@ -36,8 +34,30 @@ public enum ManifestLoader {
 
     /// Parses manifest text (JSON if it starts with `{` or `[`, YAML otherwise).
     public static func parse(_ text: String, source: String) -> LoadedObjects {
-        let first = text.first { !$0.isWhitespace }
-        return first == "{" || first == "[" ? JSONManifest.parse(text, source: source) : YAMLManifest.parse(text, source: source)
+        parse(Data(text.utf8), source: source)
+    }
+
+    /// Parses manifest bytes: JSON (first non-blank byte `{` or `[`) decoded in one pass, or a YAML
+    /// stream transcoded to JSON and decoded the same way. Bytes that are not UTF-8 change nothing.
+    public static func parse(_ data: Data, source: String) -> LoadedObjects {
+        let first = data.first { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+            return ManifestDocuments.decode(data, layout: .manifest, source: source)
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            return failed(source, "not UTF-8")
+        }
+        do {
+            return ManifestDocuments.decode(Data(try YAMLTranscoder.documents(text)), layout: .documents, source: source)
+        } catch {
+            return failed(source, "malformed YAML: \(error)")
+        }
+    }
+
+    static func failed(_ source: String, _ message: String) -> LoadedObjects {
+        var out = LoadedObjects()
+        out.issues.append(fileIssue(source, message))
+        return out
     }
 
     /// The `ObjectRef.kind` of issues about a whole file (unreadable, malformed): such a file
@@ -48,34 +68,12 @@ public enum ManifestLoader {
         KubeIssue(.error, ObjectRef(kind: fileKind, name: source), field: "", message)
     }
 
-    /// Dispatches on `kind`; unknown kinds are ignored with a warning.
-    static func accept(kind: String?, namespace: String?, name: String?, source: String, into out: inout LoadedObjects,
-                       service: () throws -> Service, slice: () throws -> EndpointSlice) {
-        do {
-            switch kind {
-            case "Service":
-                var object = try service()
-                object.metadata.source = source
-                out.services.append(object)
-            case "EndpointSlice":
-                var object = try slice()
-                object.metadata.source = source
-                out.slices.append(object)
-            default:
-                out.issues.append(KubeIssue(.warning, ObjectRef(kind: kind ?? "<no kind>", source: source), field: "kind",
-                                            "ignored: only v1 Service and discovery.k8s.io/v1 EndpointSlice are read"))
-            }
-        } catch {
-            out.issues.append(KubeIssue(.error, ObjectRef(kind: kind ?? "<no kind>", namespace: namespace, name: name,
-                                                          source: source), field: "", "cannot decode: \(describe(error))"))
-        }
-    }
-
     /// A short description of a decoding error with its field path.
-    static func describe(_ error: Error) -> String {
+    /// `below` coding-path components (where the object sits in its file) are left out.
+    static func describe(_ error: Error, below: Int = 0) -> String {
         guard let e = error as? DecodingError else { return "\(error)" }
         func path(_ c: DecodingError.Context) -> String {
-            c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            c.codingPath.dropFirst(below).map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
                 .trimmingCharacters(in: CharacterSet(charactersIn: "."))
         }
         switch e {
