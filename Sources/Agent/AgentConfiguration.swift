@@ -6,8 +6,8 @@ public struct AgentConfiguration: Sendable {
     public var settings: ProxySettings
     /// The network namespace to program (nil: the agent's own, i.e. the node's with hostNetwork).
     public var netns: String?
-    /// `--iptables-min-sync-period`: at most one sync for changes per this interval.
-    public var minSyncPeriod: Duration
+    /// How change syncs are spaced: latency-first unless `--iptables-min-sync-period` was given.
+    public var pacing: ChangePacing
     /// `--iptables-sync-period`: a full verification (re-read and repair) at least this often.
     public var syncPeriod: Duration
     /// Drift repairs are spaced at least this far apart (someone fighting us must not spin us).
@@ -19,16 +19,17 @@ public struct AgentConfiguration: Sendable {
     /// Take the topology zone from the node object (false when `--topology-zone` pinned it).
     public var followsNodeZone: Bool = true
 
-    public init(settings: ProxySettings, netns: String? = nil, minSyncPeriod: Duration = .seconds(1),
+    /// `minSyncPeriod` nil: latency-first pacing; a value: kube-proxy's min-sync-period.
+    public init(settings: ProxySettings, netns: String? = nil, minSyncPeriod: Duration? = nil,
                 syncPeriod: Duration = .seconds(30), driftRepairSpacing: Duration = .milliseconds(100),
                 watchDrift: Bool = true, retryBackoff: Backoff? = nil) {
         self.settings = settings
         self.netns = netns
-        self.minSyncPeriod = minSyncPeriod
+        self.pacing = minSyncPeriod.map(ChangePacing.fixed) ?? .default
         self.syncPeriod = syncPeriod
         self.driftRepairSpacing = driftRepairSpacing
         self.watchDrift = watchDrift
-        self.retryBackoff = retryBackoff ?? Backoff(base: max(minSyncPeriod, .milliseconds(100)), cap: syncPeriod)
+        self.retryBackoff = retryBackoff ?? Backoff(base: pacing.retryBase, cap: syncPeriod)
     }
 }
 

@@ -4,15 +4,16 @@ import Logging
 import NetlinkBridge
 import Reconciler
 
-/// The agent's scheduling: kube-proxy's bounded-frequency runner (a change syncs at once when the
-/// last sync is at least min-sync-period old, otherwise when it becomes so; everything that
-/// arrived meanwhile goes into that one sync), immediate drift repair (spaced), the periodic
+/// The agent's scheduling: change syncs paced by `ChangePacing` (latency-first by default;
+/// kube-proxy's bounded-frequency runner with `--iptables-min-sync-period`; everything that
+/// arrived meanwhile goes into the one next sync), immediate drift repair (spaced), the periodic
 /// full verification, and retries with backoff after failures.
 struct SyncLoop {
     let agent: ProxyAgent
     var store = ObjectStore()
     var tracker: ChangeTracker
-    var lastSync: ContinuousClock.Instant? = nil
+    /// The earliest start of the next sync for changes (nil: at once).
+    var nextChangeSync: ContinuousClock.Instant? = nil
     var lastDriftSync: ContinuousClock.Instant? = nil
     var nextVerify: ContinuousClock.Instant
     var retryAt: ContinuousClock.Instant? = nil
@@ -94,7 +95,7 @@ struct SyncLoop {
         if !initialDone { return .initial }
         if let retryAt, now >= retryAt { return .retry }
         if driftPending, lastDriftSync.map({ now >= $0 + config.driftRepairSpacing }) ?? true { return .drift }
-        if store.hasPending, lastSync.map({ now >= $0 + config.minSyncPeriod }) ?? true { return retryAt == nil ? .changes : nil }
+        if store.hasPending, nextChangeSync.map({ now >= $0 }) ?? true { return retryAt == nil ? .changes : nil }
         if now >= nextVerify { return .periodic }
         return nil
     }
@@ -105,7 +106,7 @@ struct SyncLoop {
         var next = nextVerify
         if let retryAt { next = min(next, retryAt) }
         if driftPending, let lastDriftSync { next = min(next, lastDriftSync + config.driftRepairSpacing) }
-        if store.hasPending, retryAt == nil, let lastSync { next = min(next, lastSync + config.minSyncPeriod) }
+        if store.hasPending, retryAt == nil, let nextChangeSync { next = min(next, nextChangeSync) }
         return next
     }
 
@@ -114,7 +115,7 @@ struct SyncLoop {
         let wasDrift = driftPending
         driftPending = false
         let ok = agent.sync(reason, tracker: &tracker, store: &store)
-        lastSync = now
+        nextChangeSync = config.pacing.next(afterSyncFrom: now, to: .now)
         if wasDrift { lastDriftSync = now }
         if reason == .initial || reason == .periodic || reason == .retry { nextVerify = now + config.syncPeriod }
         if ok {

@@ -54,7 +54,9 @@ public struct AgentConfigFile: Sendable, Equatable {
         do { doc = try YAMLDecoder().decode(Doc.self, from: text) } catch { throw KubeClientError.config("KubeProxyConfiguration: \(error)") }
         var out = AgentConfigFile()
         out.syncPeriod = try doc.iptables?.syncPeriod.map(goDuration)
-        out.minSyncPeriod = try doc.iptables?.minSyncPeriod.map(goDuration)
+        // kube-proxy defaults a zero minSyncPeriod (kubeadm writes `0s`), so a zero here is "not
+        // set": the agent's latency-first pacing.
+        out.minSyncPeriod = try doc.iptables?.minSyncPeriod.map(goDuration).flatMap { $0 == .zero ? nil : $0 }
         out.metricsBindAddress = doc.metricsBindAddress.flatMap { $0.isEmpty ? nil : $0 }
         out.healthzBindAddress = doc.healthzBindAddress.flatMap { $0.isEmpty ? nil : $0 }
         out.kubeconfig = doc.clientConnection?.kubeconfig.flatMap { $0.isEmpty ? nil : $0 }

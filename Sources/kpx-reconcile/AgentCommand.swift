@@ -25,7 +25,7 @@ struct AgentCommand: ParsableCommand {
     @Option(name: .customLong("services-dir"), help: "Read Services/EndpointSlices from manifest files in this directory instead of the API.")
     var servicesDir: String?
 
-    @Option(name: .customLong("iptables-min-sync-period"), help: "Minimum interval between syncs for changes (Go duration; default 1s).")
+    @Option(name: .customLong("iptables-min-sync-period"), help: "Minimum interval between syncs for changes (Go duration), as kube-proxy. Default: latency-first (a change syncs at once; under a stream the next sync waits as long as the last one took, at least 100ms).")
     var minSyncPeriod: String?
 
     @Option(name: .customLong("iptables-sync-period"), help: "Interval of the full verification and repair (Go duration; default 30s).")
@@ -80,7 +80,7 @@ struct AgentCommand: ParsableCommand {
         if settings.nodeName.isEmpty { settings.nodeName = ProcessInfo.processInfo.hostName.lowercased() }
         let configuration = AgentConfiguration(
             settings: settings, netns: netns,
-            minSyncPeriod: try minSyncPeriod.map(AgentConfigFile.goDuration) ?? file.minSyncPeriod ?? .seconds(1),
+            minSyncPeriod: try minSyncPeriod.map(AgentConfigFile.goDuration) ?? file.minSyncPeriod,
             syncPeriod: try syncPeriod.map(AgentConfigFile.goDuration) ?? file.syncPeriod ?? .seconds(30))
         let addresses = (metrics: metricsBindAddress ?? file.metricsBindAddress ?? "127.0.0.1:10249",
                          healthz: healthzBindAddress ?? file.healthzBindAddress ?? "0.0.0.0:10256")

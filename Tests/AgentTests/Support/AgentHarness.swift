@@ -24,8 +24,8 @@ final class AgentHarness: @unchecked Sendable {
         return l
     }()
 
-    /// Starts the fake API (seeded by `seed`) and the agent.
-    init(minSyncPeriod: Duration = .milliseconds(200), syncPeriod: Duration = .seconds(30),
+    /// Starts the fake API (seeded by `seed`) and the agent (`minSyncPeriod` nil: latency-first pacing).
+    init(minSyncPeriod: Duration? = .milliseconds(200), syncPeriod: Duration = .seconds(30),
          settings: ProxySettings = K.settings, poisonable: Bool = false, followNode: Bool = false,
          seed: (FakeAPIServer) -> Void = { _ in }) async throws {
         ns = try TestNamespace()

@@ -1,0 +1,32 @@
+/// When the next sync for changes may start.
+///
+/// - `.fixed(p)` is kube-proxy's `--iptables-min-sync-period` exactly: at most one change sync per
+///   `p`, counted from the start of the previous sync.
+/// - `.latencyFirst` (the default): a change syncs as soon as it arrives and no sync is running;
+///   what arrives during a sync goes into the next one. Under a steady stream, the next change sync
+///   waits as long as the previous sync took (syncs use at most half a core) and starts at least
+///   `floor` after the previous one (at most 10 per second), so CPU stays below what kube-proxy
+///   spends with its 1 s period while an isolated change is programmed at once.
+public enum ChangePacing: Sendable, Equatable {
+    case fixed(Duration)
+    case latencyFirst(floor: Duration)
+
+    /// Latency-first with a 100 ms floor: the agent's default.
+    public static let `default` = ChangePacing.latencyFirst(floor: .milliseconds(100))
+
+    /// The earliest start of the next change sync after one that ran from `start` to `end`.
+    public func next(afterSyncFrom start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        switch self {
+        case .fixed(let period): return start + period
+        case .latencyFirst(let floor): return max(start + floor, end + (end - start))
+        }
+    }
+
+    /// The spacing retries start from (kube-proxy's min-sync-period when fixed).
+    var retryBase: Duration {
+        switch self {
+        case .fixed(let period): return max(period, .milliseconds(100))
+        case .latencyFirst(let floor): return max(floor, .milliseconds(100))
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Agent
+import Foundation
+import Reconciler
+import Testing
+
+/// Latency-first pacing (the default) and kube-proxy's `--iptables-min-sync-period`.
+@Suite struct ChangePacingTests {
+    let start = ContinuousClock.now
+
+    @Test func fixedPeriodCountsFromTheStartOfTheLastSync() {
+        #expect(ChangePacing.fixed(.seconds(1)).next(afterSyncFrom: start, to: start + .milliseconds(300)) == start + .seconds(1))
+        #expect(ChangePacing.fixed(.zero).next(afterSyncFrom: start, to: start + .milliseconds(300)) == start)
+    }
+
+    /// A short sync leaves the 100 ms floor; a long one is followed by an equal pause (half a core at most).
+    @Test func latencyFirstWaitsAsLongAsTheLastSyncTookAndAtLeastTheFloor() {
+        let pacing = ChangePacing.default
+        #expect(pacing.next(afterSyncFrom: start, to: start + .milliseconds(5)) == start + .milliseconds(100))
+        #expect(pacing.next(afterSyncFrom: start, to: start + .milliseconds(300)) == start + .milliseconds(600))
+    }
+
+    @Test func theFlagSelectsThePacing() {
+        #expect(AgentConfiguration(settings: K.settings).pacing == .default)
+        #expect(AgentConfiguration(settings: K.settings, minSyncPeriod: .seconds(1)).pacing == .fixed(.seconds(1)))
+    }
+}
+
+/// The default pacing on a running agent: every change in a stream is programmed, in few syncs.
+@Suite struct LatencyFirstAgentTests {
+    @Test(.timeLimit(.minutes(1)))
+    func aStreamOfChangesIsProgrammedInBatchedSyncs() async throws {
+        let service = K.service("ns1", "stream", clusterIP: "172.30.1.9", ports: [K.port("p80", 80)])
+        let h = try await AgentHarness(minSyncPeriod: nil) { api in api.upsert(service) }
+        #expect(await h.converges(to: K.desired([service], [])))
+        let before = h.agent.stats.syncs
+        var last = K.slice("ns1", "stream", ips: ["10.1.0.1"])
+        for i in 0..<300 {
+            last = K.slice("ns1", "stream", ips: ["10.3.\(i / 250).\(i % 250 + 1)"])
+            h.api.upsert(last)
+            if i % 30 == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(await h.converges(to: K.desired([service], [last]), within: .seconds(15)))
+        let syncs = h.agent.stats.syncs - before
+        // ~200 ms of arrivals at one sync per >= 100 ms: a handful, never one per change.
+        #expect(syncs >= 1 && syncs <= 30, "300 changes took \(syncs) syncs")
+        await h.stop()
+    }
+}
