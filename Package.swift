@@ -67,6 +67,10 @@ let package = Package(
             dependencies: [
                 "Reconciler", "NetlinkBridge", "ClusterSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The loopback API server of the real-path scenarios.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         // Fuzz harness (libFuzzer via scripts/fuzz.sh; a corpus replayer in a plain build).
         .executableTarget(name: "kpx-fuzz", dependencies: ["Reconciler", "NetlinkBridge", "ClusterSource"]),

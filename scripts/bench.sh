@@ -24,6 +24,8 @@ done
 [ -x /usr/bin/time ] || { apt-get install -y -qq time >/dev/null 2>&1 || true; }
 scratch=${SCRATCH_PATH:-.build}   # e.g. SCRATCH_PATH=.build-bench for a second build folder
 swift build -c release --scratch-path "$scratch" --product kpx-bench >&2
+# The real-path scenarios run the product binary beside kpx-bench.
+swift build -c release --scratch-path "$scratch" --product kpx-reconcile >&2
 "$scratch/release/kpx-bench" run --sizes "$sizes" --output "$out" ${args[@]+"${args[@]}"}
 dir=$out
 if python3 -c 'import matplotlib' 2>/dev/null || pip install --quiet matplotlib >/dev/null 2>&1; then

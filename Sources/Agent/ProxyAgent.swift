@@ -25,6 +25,8 @@ public final class ProxyAgent: @unchecked Sendable {
     private let ownPorts: Set<UInt32>
     /// ctnetlink, for UDP conntrack cleanup (kernel backends only).
     private var conntrack: ConntrackClient?
+    /// The UDP targets of the last successful stale-flow clean-up.
+    private var cleanedUDPTargets: UDPServiceTargets?
     private let cleansConntrack: Bool
     /// The nfacct objects exist (checked again after any failure).
     private var accountingReady = false
@@ -133,9 +135,12 @@ public final class ProxyAgent: @unchecked Sendable {
             if outcome.applied { cleanStaleUDPFlows(desired) }
             // A whole-table read leaves its decoding transients in glibc's arenas; hand them back.
             if outcome.reread { ReleasedMemory.trimNow() }
-            for (_, trigger) in pending.triggers {
+            for (service, trigger) in pending.triggers {
                 let latency = Date().timeIntervalSince(trigger)
-                if latency >= 0 { metrics.networkProgramming.record(.milliseconds(Int64(latency * 1000))) }
+                guard latency >= 0 else { continue }
+                metrics.networkProgramming.record(.milliseconds(Int64(latency * 1000)))
+                // kube-proxy logs the same at V(4).
+                logger.debug("Network programming", metadata: ["endpoint": "\(service)", "elapsed": "\(latency)"])
             }
             health.updated()
             return true
@@ -167,13 +172,16 @@ public final class ProxyAgent: @unchecked Sendable {
     private func cleanStaleUDPFlows(_ desired: Ruleset) {
         guard cleansConntrack else { return }
         let targets = UDPServiceTargets(desired)
-        guard !targets.isEmpty else { return }
+        // A flow can only have become stale if the UDP targets changed since the last clean-up:
+        // the conntrack dump walks the kernel's whole table, so it runs only then.
+        guard !targets.isEmpty, targets != cleanedUDPTargets else { return }
         let started = ContinuousClock.now
         defer { metrics.conntrackReconcileDuration.record(ContinuousClock.now - started) }
         do {
             if conntrack == nil { conntrack = try ConntrackClient(netns: configuration.netns) }
             let stale = targets.stale(try conntrack!.flows(family: configuration.settings.ipFamily, proto: 17))
             for flow in stale { try conntrack!.delete(flow) }
+            cleanedUDPTargets = targets
             if !stale.isEmpty {
                 metrics.conntrackDeleted.increment(by: Int64(stale.count))
                 metrics.conntrackReconcileDeleted.increment(by: Int64(stale.count))

@@ -60,17 +60,22 @@ struct GenerateCommand: ParsableCommand {
     @Option var seed: UInt64 = 42
     @Option(help: "YAML manifest output file.") var yaml: String?
     @Option(help: "kube-proxy full-sync restore text output file.") var kubeProxy: String?
+    @Option(help: "Directory for the kubectl-style cluster.yaml and cluster.json (as the real-path scenarios read them).") var kubectl: String?
 
     func run() throws {
         let cluster = ClusterGenerator(seed: seed).cluster(services: services)
         if let yaml {
             try ManifestYAML.write(cluster, to: yaml)
         }
+        if let kubectl {
+            let objects = RealPathInputs.objects(cluster)
+            try Data(YAMLText.list(objects).utf8).write(to: URL(fileURLWithPath: kubectl + "/cluster.yaml"))
+            try APIObjectJSON.list(objects).write(to: URL(fileURLWithPath: kubectl + "/cluster.json"))
+        }
         if let kubeProxy {
             let desired = DesiredState.compute(cluster.state, settings: ClusterGenerator.settings)
             try KubeProxyTextWriter().render(desired).write(toFile: kubeProxy, atomically: false, encoding: .utf8)
         }
-        let s = ClusterGenerator.settings
-        print("node flags: --hostname-override \(s.nodeName) --node-ip \(ClusterGenerator.nodeIP) --cluster-cidr \(ClusterGenerator.clusterCIDR)")
+        print("node flags: \(BenchFlags.node.joined(separator: " "))")
     }
 }

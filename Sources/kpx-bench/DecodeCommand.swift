@@ -11,8 +11,19 @@ struct DecodeCommand: ParsableCommand {
     @Option var services: Int = 10000
     @Option var seed: UInt64 = 42
     @Option var reps = 3
+    @Option(help: "Time ManifestLoader on this manifest file instead (YAML or JSON).") var manifest: String?
 
     func run() throws {
+        if let manifest {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: manifest))
+            for _ in 0..<reps {
+                let start = Date()
+                let loaded = ManifestLoader.parse(bytes, source: manifest)
+                print(String(format: "%@: %d services, %d slices, %d issues in %.0f ms", manifest, loaded.services.count, loaded.slices.count,
+                             loaded.issues.count, Date().timeIntervalSince(start) * 1000))
+            }
+            return
+        }
         let cluster = ClusterGenerator(seed: seed).cluster(services: services)
         let pages: [(ObjectKind, Data)] = [(.service, try Self.page("ServiceList", cluster.services)),
                                            (.endpointSlice, try Self.page("EndpointSliceList", cluster.slices))]

@@ -72,6 +72,8 @@ func measure<T>(_ body: () throws -> T) rethrows -> (T, Sample) {
 struct Stats: Codable {
     var median: Double
     var p90: Double
+    /// nil in results written before it was added.
+    var p99: Double?
     var min: Double
     var max: Double
     var count: Int
@@ -87,6 +89,7 @@ struct Stats: Codable {
         }
         median = quantile(0.5)
         p90 = quantile(0.9)
+        p99 = quantile(0.99)
         min = s.first!
         max = s.last!
         count = s.count

@@ -70,7 +70,7 @@ struct Report: Codable {
                 let rss = r.maxRSSKB.map { String(format: "%.1f", Double($0) / 1024) } ?? "-"
                 out += "| \(r.title) | \(f(w?.median)) | \(f(w?.p90)) | \(f(w?.min)) | \(f(w?.max)) | \(f(r.cpuMs?.median)) | \(rss) | \(tx) | \(r.samples.count) | \(r.verified ? "yes" : "NO") |\n"
             }
-            out += "\n" + phases(n) + "\n" + targets(n)
+            out += "\n" + phases(n) + "\n" + targets(n) + "\n" + realPaths(n)
         }
         return out
     }

@@ -53,6 +53,17 @@ struct AgentConntrackTests {
         #expect(h.agent.metrics.render().contains("kpx_reconcile_conntrack_entries_deleted_total 3"))
         #expect(h.agent.metrics.render().contains("kubeproxy_conntrack_reconciler_deleted_entries_total 3"))
         #expect(h.agent.metrics.render().contains("kubeproxy_conntrack_reconciler_sync_duration_seconds_count"))
+
+        // A change that leaves every UDP service's endpoints as they were does not dump conntrack.
+        func cleanups() -> String? {
+            h.agent.metrics.render().split(separator: "\n").first { $0.hasPrefix("kubeproxy_conntrack_reconciler_sync_duration_seconds_count") }.map(String.init)
+        }
+        let before = cleanups()
+        let web = K.service("ns1", "web", clusterIP: "172.30.0.30", ports: [K.port("p80", 80)])
+        h.api.upsert(web)
+        #expect(await h.converges(to: K.desired([dns, empty, web], [slice, first])))
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(cleanups() == before)
         await h.stop()
     }
 }
