@@ -14,11 +14,13 @@ public enum ChangePacing: Sendable, Equatable {
     /// Latency-first with a 100 ms floor: the agent's default.
     public static let `default` = ChangePacing.latencyFirst(floor: .milliseconds(100))
 
-    /// The earliest start of the next change sync after one that ran from `start` to `end`.
-    public func next(afterSyncFrom start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> ContinuousClock.Instant {
+    /// The earliest start of the next change sync after a sync for `reason` that ran from
+    /// `start` to `end`. Latency-first paces only by change syncs: a long start-up or verification
+    /// sync does not hold back the change that follows it.
+    public func next(after reason: SyncReason, from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> ContinuousClock.Instant {
         switch self {
         case .fixed(let period): return start + period
-        case .latencyFirst(let floor): return max(start + floor, end + (end - start))
+        case .latencyFirst(let floor): return max(start + floor, reason == .changes ? end + (end - start) : end)
         }
     }
 

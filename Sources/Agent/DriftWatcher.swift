@@ -56,6 +56,19 @@ final class DriftWatcher: Sendable {
         thread.start()
     }
 
+    /// Runs `body` (a large commit of ours) with the socket out of the notification group, then
+    /// joins again and reports lost events: whatever others did meanwhile is caught by the
+    /// verification that follows (the drift sync re-reads the tables).
+    func unobserved<T>(log: TransactionLog, report: @Sendable (NftTransaction?) -> Void, _ body: () throws -> T) throws -> T {
+        try socket.value.subscribe(false)
+        defer {
+            try? socket.value.subscribe(true)
+            log.lost()
+            report(nil)
+        }
+        return try body()
+    }
+
     /// Stops the thread and waits (bounded) until it has.
     func stop() {
         stopped.store(true, ordering: .relaxed)

@@ -88,6 +88,9 @@ public final class ProxyAgent: @unchecked Sendable {
                 let w = try DriftWatcher(netns: configuration.netns, family: configuration.settings.ipFamily, ownPorts: ownPorts)
                 w.start(logger: logger, log: log) { [inbox] in inbox.push(.drift($0)) }
                 watcher = w
+                patching?.unobserved = { [log, inbox] commit in
+                    try w.unobserved(log: log, report: { inbox.push(.drift($0)) }, commit)
+                }
             } catch {
                 logger.error("cannot follow nf_tables events; drift is caught by the periodic sync only", metadata: ["error": "\(error)"])
             }

@@ -39,11 +39,15 @@ struct SyncLoop {
                 case .cluster(let event): absorb(event)
                 case .drift(let transaction):
                     driftPending = true
+                    guard let transaction else {
+                        agent.logger.info("nf_tables events not followed (socket overflow or a large commit of ours); verifying our tables")
+                        continue
+                    }
                     agent.metrics.driftEvents.increment()
                     agent.updateStats { $0.driftEvents += 1 }
                     agent.logger.info("foreign change to our tables", metadata: [
-                        "process": "\(transaction?.processName ?? "?")", "pid": "\(transaction?.pid.map(String.init) ?? "?")",
-                        "generation": "\(transaction?.generation.description ?? "events lost")"])
+                        "process": "\(transaction.processName ?? "?")", "pid": "\(transaction.pid.map(String.init) ?? "?")",
+                        "generation": "\(transaction.generation.description)"])
                 }
             }
             if stop { return }
@@ -115,7 +119,7 @@ struct SyncLoop {
         let wasDrift = driftPending
         driftPending = false
         let ok = agent.sync(reason, tracker: &tracker, store: &store)
-        nextChangeSync = config.pacing.next(afterSyncFrom: now, to: .now)
+        nextChangeSync = config.pacing.next(after: reason, from: now, to: .now)
         if wasDrift { lastDriftSync = now }
         if reason == .initial || reason == .periodic || reason == .retry { nextVerify = now + config.syncPeriod }
         if ok {

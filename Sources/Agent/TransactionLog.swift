@@ -64,7 +64,18 @@ final class PatchingBackend: RulesetBackend, KernelWriter {
         try inner.observe(family: family, chains: chains)
     }
 
-    func commit(_ plan: Plan) throws { try inner.commit(plan) }
+    /// Commits above this many operations (a cold apply, a recovery) run unobserved.
+    static let unobservedCommitThreshold = 10_000
+    /// Set by the agent once its drift watcher runs: wraps a large commit (see `DriftWatcher.unobserved`).
+    var unobserved: ((() throws -> Void) throws -> Void)?
+
+    func commit(_ plan: Plan) throws {
+        if let unobserved, plan.operations.count > Self.unobservedCommitThreshold {
+            try unobserved { try inner.commit(plan) }
+        } else {
+            try inner.commit(plan)
+        }
+    }
 
     func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] { try inner.commitLearningHandles(plan) }
 

@@ -51,11 +51,7 @@ enum WireFormatNames {
 
 enum ISO8601Format {
     /// RFC 3339 with milliseconds, as the endpointslice controller writes trigger times.
-    static func fractional(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
-    }
+    static func fractional(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }
 }
 
 /// Block-style YAML of JSON-like values, in kubectl's layout (plain scalars where YAML reads them

@@ -117,7 +117,8 @@ final class RunningAgent {
         server = BenchAPIServer(services: inputs.services, slices: inputs.slices, node: RealPathInputs.node)
         let server = self.server, ns = self.ns
         try blocking { try await server.start(netns: ns) }
-        process = try AgentProcess(netns: ns, apiPort: server.port, flags: BenchFlags.node)
+        process = try AgentProcess(netns: ns, apiPort: server.port, flags: BenchFlags.node,
+                                   logPath: runner.w.dir + "/agent-\(ns).log")
     }
 
     /// Replaces the first endpoint address of slice `index` and sends it with a trigger time of now.

@@ -19,7 +19,15 @@ final class AgentProcess: @unchecked Sendable {
             .appendingPathComponent("kpx-reconcile").path
     }
 
-    init(netns: String, apiPort: Int, flags: [String]) throws {
+    private let log: FileHandle?
+
+    /// `logPath`: where the agent's log lines are kept (the run's output directory).
+    init(netns: String, apiPort: Int, flags: [String], logPath: String? = nil) throws {
+        if let logPath, FileManager.default.createFile(atPath: logPath, contents: nil) {
+            log = FileHandle(forWritingAtPath: logPath)
+        } else {
+            log = nil
+        }
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
             throw BenchError("\(Self.binary) not found: build it (swift build -c release --product kpx-reconcile)")
         }
@@ -42,6 +50,7 @@ final class AgentProcess: @unchecked Sendable {
     }
 
     private func consume(_ data: Data) {
+        log?.write(data)
         lock.withLock {
             buffer += data
             while let nl = buffer.firstIndex(of: UInt8(ascii: "\n")) {

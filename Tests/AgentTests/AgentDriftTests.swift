@@ -1,4 +1,4 @@
-import Agent
+@testable import Agent
 import Foundation
 import Reconciler
 import Testing
@@ -147,6 +147,32 @@ struct AgentIPv6Tests {
         try h.ns.exec(["ip6tables", "-t", "nat", "-F", "KUBE-SERVICES"])
         #expect(await h.converges(to: desired, within: .seconds(1)), "not repaired within 1 s")
         #expect(await eventually(timeout: .seconds(1)) { h.agent.stats.driftRepairs == 1 && h.agent.stats.driftEvents == 1 })
+        await h.stop()
+    }
+}
+
+/// A cold apply above `PatchingBackend.unobservedCommitThreshold` operations runs with the event
+/// socket out of the notification group; it joins again, so drift is still repaired at once.
+@Suite(.serialized) struct UnobservedLargeCommitTests {
+    @Test(.timeLimit(.minutes(2)))
+    func eventsAreFollowedAgainAfterALargeColdApply() async throws {
+        let cluster = ClusterGenerator(seed: 7).cluster(services: 1000)
+        var settings = K.settings
+        settings.nodeName = ClusterGenerator.nodeName
+        settings.nodeIPs = ClusterGenerator.settings.nodeIPs
+        let desired = DesiredState.compute(cluster.state, settings: settings)
+        #expect((desired[table: .nat]?.chains.reduce(0) { $0 + $1.rules.count + 1 } ?? 0) > PatchingBackend.unobservedCommitThreshold)
+        let h = try await AgentHarness(minSyncPeriod: nil, settings: settings) { api in
+            cluster.services.forEach(api.upsert)
+            cluster.slices.forEach(api.upsert)
+        }
+        #expect(await h.converges(to: desired, within: .seconds(30)))
+        // The verification that follows the unobserved commit has run (a full read).
+        #expect(await eventually(timeout: .seconds(10)) { h.agent.stats.tableRereads >= 1 })
+        let repairs = h.agent.stats.driftRepairs
+        try h.ns.exec(["iptables", "-t", "nat", "-F", "KUBE-SERVICES"])
+        #expect(await h.converges(to: desired, within: .seconds(10)), "not repaired: events not followed after the large commit")
+        #expect(await eventually(timeout: .seconds(2)) { h.agent.stats.driftRepairs > repairs })
         await h.stop()
     }
 }

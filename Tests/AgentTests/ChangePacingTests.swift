@@ -8,15 +8,23 @@ import Testing
     let start = ContinuousClock.now
 
     @Test func fixedPeriodCountsFromTheStartOfTheLastSync() {
-        #expect(ChangePacing.fixed(.seconds(1)).next(afterSyncFrom: start, to: start + .milliseconds(300)) == start + .seconds(1))
-        #expect(ChangePacing.fixed(.zero).next(afterSyncFrom: start, to: start + .milliseconds(300)) == start)
+        #expect(ChangePacing.fixed(.seconds(1)).next(after: .changes, from: start, to: start + .milliseconds(300)) == start + .seconds(1))
+        #expect(ChangePacing.fixed(.seconds(1)).next(after: .initial, from: start, to: start + .milliseconds(300)) == start + .seconds(1))
+        #expect(ChangePacing.fixed(.zero).next(after: .changes, from: start, to: start + .milliseconds(300)) == start)
     }
 
     /// A short sync leaves the 100 ms floor; a long one is followed by an equal pause (half a core at most).
     @Test func latencyFirstWaitsAsLongAsTheLastSyncTookAndAtLeastTheFloor() {
         let pacing = ChangePacing.default
-        #expect(pacing.next(afterSyncFrom: start, to: start + .milliseconds(5)) == start + .milliseconds(100))
-        #expect(pacing.next(afterSyncFrom: start, to: start + .milliseconds(300)) == start + .milliseconds(600))
+        #expect(pacing.next(after: .changes, from: start, to: start + .milliseconds(5)) == start + .milliseconds(100))
+        #expect(pacing.next(after: .changes, from: start, to: start + .milliseconds(300)) == start + .milliseconds(600))
+    }
+
+    /// A 5 s start-up sync does not make the first change wait another 5 s.
+    @Test func latencyFirstDoesNotPaceByStartUpOrVerification() {
+        let pacing = ChangePacing.default
+        #expect(pacing.next(after: .initial, from: start, to: start + .seconds(5)) == start + .seconds(5))
+        #expect(pacing.next(after: .periodic, from: start, to: start + .milliseconds(50)) == start + .milliseconds(100))
     }
 
     @Test func theFlagSelectsThePacing() {

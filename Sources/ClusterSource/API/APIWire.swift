@@ -24,13 +24,15 @@ public struct APIStatus: Decodable, Sendable, Error, CustomStringConvertible {
 public enum WireFormat {
     public static let triggerTimeAnnotation = "endpoints.kubernetes.io/last-change-trigger-time"
 
-    /// RFC 3339 (with or without fractional seconds).
+    /// RFC 3339 (with or without fractional seconds). Every EndpointSlice event carries one:
+    /// Foundation's ISO8601FormatStyle parses it in ~0.5 µs, where an ISO8601DateFormatter (ICU)
+    /// per call cost 18% of the agent's CPU under 1000 changes per second (perf, kpx-bench stream-1000).
     public static func parseTime(_ text: String) -> Date? {
-        let f = ISO8601DateFormatter()
-        if let d = f.date(from: text) { return d }
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.date(from: text)
+        (try? fractionalTime.parse(text)) ?? (try? wholeSecondTime.parse(text))
     }
+
+    private static let fractionalTime = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    private static let wholeSecondTime = Date.ISO8601FormatStyle()
 }
 
 /// An API object that could not be decoded: which one (as far as it could be read) and why.

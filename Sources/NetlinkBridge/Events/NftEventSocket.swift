@@ -78,6 +78,16 @@ public final class NftEventSocket {
 
     deinit { mnl_socket_close(socket) }
 
+    /// Leaves (false) or joins again (true) NFNLGRP_NFTABLES. With no member in the group the
+    /// kernel builds no notifications: a commit of 150k operations is ~2x faster unobserved.
+    public func subscribe(_ on: Bool) throws {
+        var group = Self.group
+        guard mnl_socket_setsockopt(socket, on ? NETLINK_ADD_MEMBERSHIP : NETLINK_DROP_MEMBERSHIP, &group,
+                                    socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            throw NetlinkError.system(operation: "\(on ? "join" : "leave") NFNLGRP_NFTABLES", errno: errno)
+        }
+    }
+
     /// Waits up to `timeoutMilliseconds` for notifications and returns the transactions completed
     /// so far (changes of a transaction whose NEWGEN has not arrived yet are kept for the next call).
     public func next(timeoutMilliseconds: Int32) throws -> NftEventBatch {
