@@ -4,9 +4,9 @@
 ///   `p`, counted from the start of the previous sync.
 /// - `.latencyFirst` (the default): a change syncs as soon as it arrives and no sync is running;
 ///   what arrives during a sync goes into the next one. Under a steady stream, the next change sync
-///   waits as long as the previous sync took (syncs use at most half a core) and starts at least
-///   `floor` after the previous one (at most 10 per second), so CPU stays below what kube-proxy
-///   spends with its 1 s period while an isolated change is programmed at once.
+///   waits half as long as the previous one took (change syncs use at most two thirds of a core)
+///   and starts at least `floor` after the previous one (at most 10 per second), so CPU stays below
+///   what kube-proxy spends with its 1 s period at scale while an isolated change is programmed at once.
 public enum ChangePacing: Sendable, Equatable {
     case fixed(Duration)
     case latencyFirst(floor: Duration)
@@ -20,7 +20,7 @@ public enum ChangePacing: Sendable, Equatable {
     public func next(after reason: SyncReason, from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> ContinuousClock.Instant {
         switch self {
         case .fixed(let period): return start + period
-        case .latencyFirst(let floor): return max(start + floor, reason == .changes ? end + (end - start) : end)
+        case .latencyFirst(let floor): return max(start + floor, reason == .changes ? end + (end - start) / 2 : end)
         }
     }
 

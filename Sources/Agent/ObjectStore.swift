@@ -3,12 +3,17 @@ import Foundation
 import KubeClient
 import Reconciler
 
-/// The agent's copy of the cluster: raw objects by key and their validated models, with the set
-/// of services that changed since the last sync (kube-proxy's change trackers). Invalid objects
-/// are reported once and count as absent.
+/// The agent's copy of the cluster: the validated models by key (not the decoded objects: at 10k
+/// services those were as large again), with the set of services that changed since the last
+/// sync (kube-proxy's change trackers). Invalid objects are reported once and count as absent.
 struct ObjectStore {
-    private(set) var services: [ObjectKey: Service] = [:]
-    private(set) var slices: [ObjectKey: EndpointSlice] = [:]
+    /// Keys of every object received (valid or not).
+    private(set) var serviceKeys: Set<ObjectKey> = []
+    private(set) var sliceKeys: Set<ObjectKey> = []
+    /// Objects with issues, as last reported (a hash of the object), so a repeat is not reported again.
+    private var reported: [ObjectKey: Int] = [:]
+    /// Repeated strings of the models, shared.
+    private var strings = StringInterner()
     private(set) var serviceModels: [ServiceName: ServiceModel] = [:]
     private(set) var sliceModels: [ObjectKey: EndpointSliceModel] = [:]
     /// Kinds that have been listed completely at least once.
@@ -54,7 +59,7 @@ struct ObjectStore {
                 keep.insert(key)
                 if upsert(object) { changed = true }
             }
-            let existing = kind == .service ? Array(services.keys) : Array(slices.keys)
+            let existing = kind == .service ? Array(serviceKeys) : Array(sliceKeys)
             for key in existing where !keep.contains(key) { if remove(key) { changed = true } }
             synced.insert(kind)
             return changed
@@ -87,23 +92,21 @@ struct ObjectStore {
         switch object {
         case .service(let service):
             serviceEvents += 1
-            if services[key] == service { return false }
-            services[key] = service
+            serviceKeys.insert(key)
             let name = ServiceName(namespace: key.namespace, name: key.name)
             let v = service.validate()
-            lastIssues += v.issues
-            let model = v.model?.name == name ? v.model : nil
+            report(v.issues, of: key, hash: service.hashValue)
+            let model = v.model?.name == name ? v.model.map { strings.intern($0) } : nil
             if serviceModels[name] == model { return false }
             serviceModels[name] = model
             pendingServices.insert(name)
             return true
         case .endpointSlice(let slice, let trigger):
             endpointEvents += 1
-            if slices[key] == slice { return false }
-            slices[key] = slice
+            sliceKeys.insert(key)
             let v = slice.validate()
-            lastIssues += v.issues
-            return setSliceModel(key, v.model, trigger: trigger)
+            report(v.issues, of: key, hash: slice.hashValue)
+            return setSliceModel(key, v.model.map { strings.intern($0) }, trigger: trigger)
         }
     }
 
@@ -111,16 +114,26 @@ struct ObjectStore {
         switch key.kind {
         case .service:
             serviceEvents += 1
-            guard services.removeValue(forKey: key) != nil else { return false }
+            reported[key] = nil
+            guard serviceKeys.remove(key) != nil else { return false }
             let name = ServiceName(namespace: key.namespace, name: key.name)
             guard serviceModels.removeValue(forKey: name) != nil else { return false }
             pendingServices.insert(name)
             return true
         case .endpointSlice:
             endpointEvents += 1
-            guard slices.removeValue(forKey: key) != nil else { return false }
+            reported[key] = nil
+            guard sliceKeys.remove(key) != nil else { return false }
             return setSliceModel(key, nil, trigger: nil)
         }
+    }
+
+    /// Reports `issues` unless this very object was reported last time.
+    private mutating func report(_ issues: [KubeIssue], of key: ObjectKey, hash: Int) {
+        guard !issues.isEmpty else { reported[key] = nil; return }
+        guard reported[key] != hash else { return }
+        reported[key] = hash
+        lastIssues += issues
     }
 
     private mutating func setSliceModel(_ key: ObjectKey, _ model: EndpointSliceModel?, trigger: Date?) -> Bool {

@@ -25,6 +25,8 @@ public final class ProxyAgent: @unchecked Sendable {
     private let ownPorts: Set<UInt32>
     /// ctnetlink, for UDP conntrack cleanup (kernel backends only).
     private var conntrack: ConntrackClient?
+    /// When glibc's free memory was last returned to the system.
+    private var lastTrim = ContinuousClock.now
     /// The UDP targets of the last successful stale-flow clean-up.
     private var cleanedUDPTargets: UDPServiceTargets?
     private let cleansConntrack: Bool
@@ -136,8 +138,13 @@ public final class ProxyAgent: @unchecked Sendable {
             let elapsed = ContinuousClock.now - started
             record(reason, outcome: outcome, elapsed: elapsed, recomputed: recomputed.count, desired: desired)
             if outcome.applied { cleanStaleUDPFlows(desired) }
-            // A whole-table read leaves its decoding transients in glibc's arenas; hand them back.
-            if outcome.reread { ReleasedMemory.trimNow() }
+            // A whole-table read leaves its decoding transients in glibc's arenas; so do, slowly,
+            // the watch events and syncs of a running agent (steady RSS at 10k: 201 -> see
+            // BENCHMARKS.md): hand them back after a read, and at most every 10 s otherwise.
+            if outcome.reread || ContinuousClock.now - lastTrim > .seconds(10) {
+                ReleasedMemory.trimNow()
+                lastTrim = .now
+            }
             for (service, trigger) in pending.triggers {
                 let latency = Date().timeIntervalSince(trigger)
                 guard latency >= 0 else { continue }

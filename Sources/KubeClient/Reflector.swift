@@ -71,15 +71,17 @@ public struct Reflector: ClusterEventSource {
     }
 
     /// Lists every page; reports the set as one `replace`. Returns the list's resourceVersion.
+    /// The next page is requested as soon as its token is seen, and downloads while this one decodes.
     func list(sink: @Sendable (ClusterEvent) -> Void) async throws -> String {
         var objects: [ClusterObject] = []
-        var token: String? = nil
         var resourceVersion = ""
-        repeat {
-            var query = [("limit", String(pageSize))]
-            if !labelSelector.isEmpty { query.append(("labelSelector", labelSelector)) }
-            if let token { query.append(("continue", token)) }
-            let page = try ListPage.decode(kind, try await client.get(path, query: query))
+        var data = try await client.get(path, query: query(continuing: nil))
+        while true {
+            let peeked = ListPage.peekContinueToken(data)
+            let prefetch = peeked.map { [client, path] token in
+                Task { [query = query(continuing: token)] in try await client.get(path, query: query) }
+            }
+            let page = try ListPage.decode(kind, data)
             for item in page.objects {
                 switch item {
                 case .success(let (object, _)): objects.append(object)
@@ -87,11 +89,25 @@ public struct Reflector: ClusterEventSource {
                 }
             }
             resourceVersion = page.resourceVersion
-            token = page.continueToken
-        } while token != nil
+            guard let token = page.continueToken else { prefetch?.cancel(); break }
+            if let prefetch, peeked == token {
+                data = try await prefetch.value
+            } else {
+                prefetch?.cancel()
+                data = try await client.get(path, query: query(continuing: token))
+            }
+        }
         logger.debug("listed", metadata: ["kind": "\(kind.rawValue)", "count": "\(objects.count)", "resourceVersion": "\(resourceVersion)"])
         sink(.replace(kind, objects))
         return resourceVersion
+    }
+
+    /// A list request's query: a page of `pageSize`, from `token`.
+    private func query(continuing token: String?) -> [(String, String)] {
+        var query = [("limit", String(pageSize))]
+        if !labelSelector.isEmpty { query.append(("labelSelector", labelSelector)) }
+        if let token { query.append(("continue", token)) }
+        return query
     }
 
     /// Watches from `resourceVersion`, advancing it with every event and bookmark, until the

@@ -59,6 +59,7 @@ enum FuzzTarget: String {
         for kind in ObjectKind.allCases {
             if case .success(let (object, _))? = (try? WatchLine.decode(kind, data))?.object { validate(object) }
             for case .success(let (object, _)) in (try? ListPage.decode(kind, data))?.objects ?? [] { validate(object) }
+            _ = ListPage.peekContinueToken(data)
         }
     }
 

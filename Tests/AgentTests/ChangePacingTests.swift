@@ -13,11 +13,11 @@ import Testing
         #expect(ChangePacing.fixed(.zero).next(after: .changes, from: start, to: start + .milliseconds(300)) == start)
     }
 
-    /// A short sync leaves the 100 ms floor; a long one is followed by an equal pause (half a core at most).
+    /// A short sync leaves the 100 ms floor; a long one is followed by a pause of half its time.
     @Test func latencyFirstWaitsAsLongAsTheLastSyncTookAndAtLeastTheFloor() {
         let pacing = ChangePacing.default
         #expect(pacing.next(after: .changes, from: start, to: start + .milliseconds(5)) == start + .milliseconds(100))
-        #expect(pacing.next(after: .changes, from: start, to: start + .milliseconds(300)) == start + .milliseconds(600))
+        #expect(pacing.next(after: .changes, from: start, to: start + .milliseconds(300)) == start + .milliseconds(450))
     }
 
     /// A 5 s start-up sync does not make the first change wait another 5 s.

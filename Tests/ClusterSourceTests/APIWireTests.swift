@@ -36,6 +36,15 @@ import Testing
         guard case .failure = page.objects[2] else { Issue.record("a number decoded"); return }
     }
 
+    /// The token is read before the page decodes only where it is unambiguous.
+    @Test func continueTokenIsPeekedFromTheListMetadata() {
+        #expect(ListPage.peekContinueToken(Self.list) == "abc")
+        #expect(ListPage.peekContinueToken(Data(#"{"metadata":{"resourceVersion":"9"},"items":[{"continue":"x"}]}"#.utf8)) == nil)
+        #expect(ListPage.peekContinueToken(Data(#"{"metadata":{"continue":"a\"b"},"items":[]}"#.utf8)) == nil)
+        #expect(ListPage.peekContinueToken(Data(#"{"metadata":{"continue":""},"items":[]}"#.utf8)) == nil)
+        #expect(ListPage.peekContinueToken(Data(#"{"metadata":{"continue":"unterminated"#.utf8)) == nil)
+    }
+
     @Test func statusIsThrown() {
         let status = Data(#"{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403}"#.utf8)
         #expect(throws: APIStatus.self) { try ListPage.decode(.service, status) }

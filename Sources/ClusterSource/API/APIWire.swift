@@ -98,6 +98,33 @@ extension ListPage {
     }
 }
 
+extension ListPage {
+    /// The page's `continue` token read from the bytes before `"items"` without decoding the
+    /// page (the API server writes list metadata first), so the next page can be requested while
+    /// this one decodes; nil when absent, escaped or not found there (the decoded page decides).
+    public static func peekContinueToken(_ data: Data) -> String? {
+        let key = Array(#""continue":""#.utf8), items = Array(#""items""#.utf8)
+        return data.prefix(4096).withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> String? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            func matches(_ pattern: [UInt8], at i: Int) -> Bool {
+                i + pattern.count <= bytes.count && pattern.indices.allSatisfy { bytes[i + $0] == pattern[$0] }
+            }
+            var i = 0
+            while i < bytes.count {
+                if matches(items, at: i) { return nil }
+                if matches(key, at: i) {
+                    let start = i + key.count
+                    guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")),
+                          !bytes[start..<end].contains(UInt8(ascii: "\\")), end > start else { return nil }
+                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                }
+                i += 1
+            }
+            return nil
+        }
+    }
+}
+
 private struct PageBody<Item: Decodable>: Decodable {
     struct Meta: Decodable { var resourceVersion: String?; var `continue`: String? }
     var kind: String?
