@@ -15,6 +15,9 @@ GROUPS = [
                                 "ours-dump", "iptables-save"]),
     ("Incremental sync", ["kp-partial-1", "kp-partial-100", "ours-incr-1", "ours-incr-100", "ours-incr-foreign-1",
                           "ours-incr-foreign-100", "floor-1", "floor-100"]),
+    # Issue 13: what a user runs, beside kube-proxy's flushing restore and full sync.
+    ("Real paths", ["decode-yaml", "decode-json", "cli-cold-yaml", "agent-startup-api", "npl-1", "npl-burst-100",
+                    "kp-restore-flush", "kp-full-empty"]),
 ]
 
 
@@ -22,7 +25,7 @@ def summary(by_id, titles):
     sizes = sorted({r["n"] for rows in by_id.values() for r in rows})
     lines = ["| scenario (median wall / CPU) | " + " | ".join(f"{n // 1000}k" if n % 1000 == 0 else str(n) for n in sizes) + " |",
              "|---|" + "---:|" * len(sizes)]
-    order = [sid for _, ids in GROUPS for sid in ids] + ["agent-rss"]
+    order = list(dict.fromkeys(sid for _, ids in GROUPS for sid in ids)) + ["agent-rss", "agent-api-rss"]
     for sid in order:
         rows = {r["n"]: r for r in by_id.get(sid, [])}
         if not rows:
@@ -32,7 +35,7 @@ def summary(by_id, titles):
             r = rows.get(n)
             if not r:
                 cells.append("-")
-            elif sid == "agent-rss":
+            elif sid in ("agent-rss", "agent-api-rss"):
                 cells.append(f"{r['maxRSSKB'] / 1024:.0f} MB peak")
             else:
                 def fmt(ms):
@@ -51,12 +54,12 @@ def main(out, paths):
                 by_id.setdefault(r["id"], []).append(r)
                 titles[r["id"]] = r["title"]
     print(summary(by_id, titles))
-    fig, grid = plt.subplots(2, len(GROUPS), figsize=(15, 11))
+    fig, grid = plt.subplots(2, len(GROUPS), figsize=(22, 11))
     for row, (metric, label) in enumerate([("wallMs", "wall time"), ("cpuMs", "CPU time")]):
         for ax, (title, ids) in zip(grid[row], GROUPS):
             for sid in ids:
                 rows = sorted(by_id.get(sid, []), key=lambda r: r["n"])
-                rows = [r for r in rows if r.get(metric)]
+                rows = [r for r in rows if r.get(metric) and r[metric]["median"] > 0]
                 if not rows:
                     continue
                 xs = [r["n"] for r in rows]

@@ -5,14 +5,16 @@
 /// - `.latencyFirst` (the default): a change syncs as soon as it arrives and no sync is running;
 ///   what arrives during a sync goes into the next one. Under a steady stream, the next change sync
 ///   waits half as long as the previous one took (change syncs use at most two thirds of a core)
-///   and starts at least `floor` after the previous one (at most 10 per second), so CPU stays below
-///   what kube-proxy spends with its 1 s period at scale while an isolated change is programmed at once.
+///   and starts at least `floor` after the previous one (at most 4 per second). A sync costs about a
+///   tenth of kube-proxy's partial sync at every size (BENCHMARKS.md), so under any steady stream the
+///   agent spends less CPU than kube-proxy with its 1 s period, while an isolated change is
+///   programmed at once.
 public enum ChangePacing: Sendable, Equatable {
     case fixed(Duration)
     case latencyFirst(floor: Duration)
 
-    /// Latency-first with a 100 ms floor: the agent's default.
-    public static let `default` = ChangePacing.latencyFirst(floor: .milliseconds(100))
+    /// Latency-first with a 250 ms floor: the agent's default.
+    public static let `default` = ChangePacing.latencyFirst(floor: .milliseconds(250))
 
     /// The earliest start of the next change sync after a sync for `reason` that ran from
     /// `start` to `end`. Latency-first paces only by change syncs: a long start-up or verification

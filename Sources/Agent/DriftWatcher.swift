@@ -22,10 +22,18 @@ final class DriftWatcher: Sendable {
         self.tables = Set(tables.map(\.rawValue))
     }
 
-    /// Whether a transaction concerns us: someone else's, touching one of our tables.
+    /// Whether a transaction concerns us: someone else's, touching one of our chains, a built-in
+    /// chain (where our jumps live) or a table-level object of one of our tables. A transaction
+    /// that only changed foreign chains (Docker's, a CNI plugin's) costs nothing here; the engine
+    /// follows it from the notifications at its next sync.
     func relevant(_ transaction: NftTransaction) -> Bool {
         if ownPorts.contains(transaction.portID) { return false }
-        return transaction.changes.contains { $0.family == family && tables.contains($0.table) }
+        return transaction.changes.contains { change in
+            guard change.family == family, tables.contains(change.table) else { return false }
+            guard change.object == .rule || change.object == .chain, let chain = change.chain,
+                  let table = TableName(rawValue: change.table) else { return true }
+            return Ownership.owns(chain: chain, in: table) || table.builtinChains.contains(chain)
+        }
     }
 
     /// Starts the reading thread; `report` is called from it.

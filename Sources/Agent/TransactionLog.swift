@@ -84,6 +84,11 @@ final class PatchingBackend: RulesetBackend, KernelWriter {
         return try inner.observe(family: family, tables: tables)
     }
 
+    func observeUnsettled(family: IPFamily, tables: [TableName]) throws -> (observed: ObservedRuleset, through: UInt32) {
+        fullReads += 1
+        return try inner.observeUnsettled(family: family, tables: tables)
+    }
+
     func changedChains(from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? {
         guard let chains = log.touched(after: from, through: to, epoch: log.epoch) else { return nil }
         partialReads += 1

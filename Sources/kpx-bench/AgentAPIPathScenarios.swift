@@ -28,6 +28,7 @@ extension Runner {
         if wants("npl-1") { try isolatedLatency(agent) }
         if wants("npl-burst-100") { try burstLatency(agent) }
         for rate in Self.streamRates where wants("stream-\(rate)") { try stream(agent, perSecond: rate) }
+        for rate in Self.writerRates where wants("writers-\(rate)") { try writers(agent, perSecond: rate) }
         try verify(agent.ns, DesiredState.compute(agent.cluster.state, settings: w.settings), "agent after the changes")
         var s = Sample(wallMs: 0, cpuMs: agent.process.cpuMs, userMs: 0, sysMs: 0, maxRSSKB: agent.process.memoryKB("VmHWM"))
         s.extra["steadyRSSKB"] = agent.process.memoryKB("VmRSS").map(Double.init)
@@ -77,16 +78,17 @@ extension Runner {
             while sent < due { agent.change(sliceAt: (sent % services) * (w.base.slices.count / services)); sent += 1 }
             usleep(2000)
         }
-        // Drain: until the last change is programmed (several changes to one service count once per sync).
-        let deadline = Date().addingTimeInterval(30)
+        // Drain: until no sync for 1.5 s (the backlog programmed; several changes to one service
+        // count once per sync).
+        let deadline = Date().addingTimeInterval(60)
         var last = -1
         while Date() < deadline {
             let n = agent.process.syncCount
             if n == last { break }
             last = n
-            usleep(400_000)
+            usleep(1_500_000)
         }
-        let elapsed = Date().timeIntervalSince(start) - 0.4
+        let elapsed = Date().timeIntervalSince(start) - 1.5
         let cpu = agent.process.cpuMs - cpu0
         let latencies = Array(agent.process.programmingLatencies[lat0...])
         var s = Sample(wallMs: elapsed * 1000, cpuMs: cpu, userMs: 0, sysMs: 0)

@@ -10,6 +10,7 @@ final class AgentProcess: @unchecked Sendable {
     private var syncs: [Sync] = []
     private var latencies: [Double] = []
     private var failures: [String] = []
+    private var repairs: [Double] = []
     private var buffer = Data()
     let started = Date()
 
@@ -68,6 +69,8 @@ final class AgentProcess: @unchecked Sendable {
             syncs.append(Sync(at: ts, reason: object["reason"] as? String ?? ""))
         } else if msg == "Network programming", let elapsed = (object["elapsed"] as? String).flatMap(Double.init) {
             latencies.append(elapsed * 1000)
+        } else if msg.hasPrefix("repaired rules changed by someone else") {
+            repairs.append(ts)
         } else if msg.hasPrefix("sync failed") {
             failures.append("\(object["error"] ?? "")")
         }
@@ -76,6 +79,8 @@ final class AgentProcess: @unchecked Sendable {
     var syncCount: Int { lock.withLock { syncs.count } }
     var firstSync: Sync? { lock.withLock { syncs.first } }
     var failed: [String] { lock.withLock { failures } }
+    /// When drift repairs were logged (seconds since 1970).
+    var repairTimes: [Double] { lock.withLock { repairs } }
     /// Network-programming latencies (ms) logged so far.
     var programmingLatencies: [Double] { lock.withLock { latencies } }
 

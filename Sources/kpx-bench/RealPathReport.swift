@@ -31,6 +31,15 @@ extension Report {
             out += "\(f(e["cpuPercent"].map { $0 * 10 })) ms CPU/s | \(f(kp)) ms CPU/s (kube-proxy: one partial sync of \(rate >= 100 ? 100 : 1) per second, at least) | "
             out += "\(kp.flatMap { k in e["cpuPercent"].map { String(format: "%.2fx", $0 * 10 / k) } } ?? "-") |\n"
         }
+        let quiet = result("writers-0", n)?.wallMs?.median
+        for rate in [0, 10, 20, 50] {
+            guard let r = result("writers-\(rate)", n), let w = r.wallMs else { continue }
+            let e = r.extraMedians
+            out += "| next to a foreign writer at \(f(e["writerCommandsPerSecond"])) iptables commands/s: 1-service change p50 \(f(w.median)) / p99 \(f(w.p99)) ms, "
+            out += "agent CPU \(f(e["cpuPercent"]))%, failed syncs \(f(e["failedSyncs"], digits: 0)), our chain repaired in \(f(e["repairMs"])) ms, "
+            out += "verification read \(f(e["verifyReadMs"])) ms | \(f(w.median)) | \(f(quiet)) (no writer) | "
+            out += "\(quiet.map { String(format: "%.2fx", w.median / $0) } ?? "-") |\n"
+        }
         if let r = result("agent-api-rss", n) {
             out += "| agent RSS on the API path: steady / peak (MB) | \(f(r.extraMedians["steadyRSSKB"].map { $0 / 1024 })) / \(f(r.maxRSSKB.map { Double($0) / 1024 })) | 150 / 200 (targets) | - |\n"
         }

@@ -42,6 +42,10 @@ final class TimedBackend: RulesetBackend {
         try timed("readChains") { try inner.observe(family: family, chains: chains) }
     }
 
+    func observeUnsettled(family: IPFamily, tables: [TableName]) throws -> (observed: ObservedRuleset, through: UInt32) {
+        try timed("readTables") { try inner.observeUnsettled(family: family, tables: tables) }
+    }
+
     /// As `NetlinkBackend.commit`, with encoding and the kernel transaction timed apart.
     func commit(_ plan: Plan) throws { _ = try commitEncoded(plan, echo: false) }
 

@@ -13,10 +13,10 @@ import Testing
         #expect(ChangePacing.fixed(.zero).next(after: .changes, from: start, to: start + .milliseconds(300)) == start)
     }
 
-    /// A short sync leaves the 100 ms floor; a long one is followed by a pause of half its time.
-    @Test func latencyFirstWaitsAsLongAsTheLastSyncTookAndAtLeastTheFloor() {
+    /// A short sync leaves the 250 ms floor; a long one is followed by a pause of half its time.
+    @Test func latencyFirstWaitsHalfTheLastSyncAndAtLeastTheFloor() {
         let pacing = ChangePacing.default
-        #expect(pacing.next(after: .changes, from: start, to: start + .milliseconds(5)) == start + .milliseconds(100))
+        #expect(pacing.next(after: .changes, from: start, to: start + .milliseconds(5)) == start + .milliseconds(250))
         #expect(pacing.next(after: .changes, from: start, to: start + .milliseconds(300)) == start + .milliseconds(450))
     }
 
@@ -24,7 +24,7 @@ import Testing
     @Test func latencyFirstDoesNotPaceByStartUpOrVerification() {
         let pacing = ChangePacing.default
         #expect(pacing.next(after: .initial, from: start, to: start + .seconds(5)) == start + .seconds(5))
-        #expect(pacing.next(after: .periodic, from: start, to: start + .milliseconds(50)) == start + .milliseconds(100))
+        #expect(pacing.next(after: .periodic, from: start, to: start + .milliseconds(50)) == start + .milliseconds(250))
     }
 
     @Test func theFlagSelectsThePacing() {
@@ -49,7 +49,7 @@ import Testing
         }
         #expect(await h.converges(to: K.desired([service], [last]), within: .seconds(15)))
         let syncs = h.agent.stats.syncs - before
-        // ~200 ms of arrivals at one sync per >= 100 ms: a handful, never one per change.
+        // ~200 ms of arrivals at one sync per >= 250 ms: a handful, never one per change.
         #expect(syncs >= 1 && syncs <= 30, "300 changes took \(syncs) syncs")
         await h.stop()
     }

@@ -33,12 +33,23 @@ struct PatchingBackendTests {
 
         """
 
+    /// The chains that matter to a plan (ours and built-in ones), canonically ordered, with their
+    /// handles. Foreign chains are not followed (issue 16: they never change a plan).
     static func canonical(_ o: ObservedRuleset) -> (Ruleset, [TableName: [String: [UInt64]]]) {
-        (o.ruleset.canonicallyOrdered(), o.handles.mapValues { $0.filter { !$0.value.isEmpty } })
+        var ruleset = o.ruleset
+        for t in ruleset.tables.indices {
+            let name = ruleset.tables[t].name
+            ruleset.tables[t].chains.removeAll { !ReconcileEngine.matters(ChainRef(name, $0.name)) }
+        }
+        let handles = Dictionary(uniqueKeysWithValues: o.handles.map { table, chains in
+            (table, chains.filter { !$0.value.isEmpty && ReconcileEngine.matters(ChainRef(table, $0.key)) })
+        })
+        return (ruleset.canonicallyOrdered(), handles)
     }
 
     /// The engine's view, patched with the chains the log names after each foreign change,
-    /// equals a full read; changes a chain-level read cannot follow give a full read.
+    /// equals a full read in every chain that matters; changes a chain-level read cannot follow
+    /// give a full read.
     @Test(.timeLimit(.minutes(1)))
     func chainRereadsEqualFullReads() throws {
         let ns = try TestNamespace()

@@ -24,7 +24,8 @@ import Testing
         #expect(json.issues.isEmpty && yaml.issues.isEmpty, "\(json.issues) \(yaml.issues)")
         #expect(json.services.count == 3 && json.slices.count == 2)
         #expect(Self.values(json) == Self.values(yaml))
-        #expect(yaml.services.first?.metadata.source?.hasSuffix("cluster.yaml document 0 item 0") == true)
+        // Where an object was read: file, document (with its first line) and item.
+        #expect(yaml.services.first?.metadata.source?.hasSuffix("cluster.yaml document 0 (line 1) item 0") == true, "\(yaml.services.first?.metadata.source ?? "")")
     }
 
     @Test func everyServiceFieldKubeProxyReads() throws {

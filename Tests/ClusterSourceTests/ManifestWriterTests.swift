@@ -11,6 +11,6 @@ import Testing
         #expect(loaded.issues.isEmpty)
         #expect(loaded.services.map { var s = $0; s.metadata.source = nil; return s } == cluster.services)
         #expect(loaded.slices.map { var s = $0; s.metadata.source = nil; return s } == cluster.slices)
-        #expect(loaded.services.first?.metadata.source == "generated.yaml document 0")
+        #expect(loaded.services.first?.metadata.source == "generated.yaml document 0 (line 2)", "\(loaded.services.first?.metadata.source ?? "")")
     }
 }

@@ -6,23 +6,27 @@ import Reconciler
 /// these. Every object is read straight into `Service` or `EndpointSlice`; one that cannot be
 /// decoded is an issue of its own and the rest still count.
 enum ManifestDocuments {
-    /// How the top level of the bytes is laid out.
-    enum Layout { case manifest, documents }
+    /// How the top level of the bytes is laid out: one manifest, or a YAML stream's documents
+    /// (with the line each starts on, for messages).
+    enum Layout { case manifest, documents(lines: [Int]) }
 
     /// Decodes `data`; a body that is not JSON (or not a manifest) is one file issue.
     static func decode(_ data: Data, layout: Layout, source: String) -> LoadedObjects {
         let decoder = JSONDecoder()
         do {
             let documents: [Document]
+            var sources: [String] = [source]
             switch layout {
-            case .manifest: documents = [try decoder.decode(Document.self, from: data)]
-            case .documents: documents = try decoder.decode([Document].self, from: data)
+            case .manifest:
+                documents = [try decoder.decode(Document.self, from: data)]
+            case .documents(let lines):
+                documents = try decoder.decode([Document].self, from: data)
+                sources = documents.indices.map { d in
+                    "\(source) document \(d)" + (d < lines.count && lines[d] > 0 ? " (line \(lines[d]))" : "")
+                }
             }
             var out = LoadedObjects()
-            for (d, document) in documents.enumerated() {
-                let where_ = layout == .documents ? "\(source) document \(d)" : source
-                document.collect(source: where_, into: &out)
-            }
+            for (document, where_) in zip(documents, sources) { document.collect(source: where_, into: &out) }
             return out
         } catch {
             var out = LoadedObjects()

@@ -48,7 +48,8 @@ public enum ManifestLoader {
             return failed(source, "not UTF-8")
         }
         do {
-            return ManifestDocuments.decode(Data(try YAMLTranscoder.documents(text)), layout: .documents, source: source)
+            let (json, lines) = try YAMLTranscoder.documents(text)
+            return ManifestDocuments.decode(Data(json), layout: .documents(lines: lines), source: source)
         } catch {
             return failed(source, "malformed YAML: \(error)")
         }

@@ -14,9 +14,10 @@ enum YAMLTranscoder {
         var description: String
     }
 
-    /// The stream's documents as a JSON array.
-    static func documents(_ text: String) throws -> [UInt8] {
+    /// The stream's documents as a JSON array, and the line each document starts on.
+    static func documents(_ text: String) throws -> (json: [UInt8], lines: [Int]) {
         var out = JSONBytes()
+        var lines: [Int] = []
         out.bytes.reserveCapacity(text.utf8.count + text.utf8.count / 4)
         out.bytes.append(UInt8(ascii: "["))
         do {
@@ -25,6 +26,7 @@ enum YAMLTranscoder {
             while let root = try parser.nextRoot() {
                 if !first { out.bytes.append(UInt8(ascii: ",")) }
                 first = false
+                lines.append(root.mark?.line ?? 0)
                 try out.node(root)
             }
         } catch let error as SyntaxError {
@@ -33,7 +35,7 @@ enum YAMLTranscoder {
             throw SyntaxError(description: "\(error)")
         }
         out.bytes.append(UInt8(ascii: "]"))
-        return out.bytes
+        return (out.bytes, lines)
     }
 }
 

@@ -23,6 +23,10 @@ public final class FollowingBackend: RulesetBackend {
         try inner.observe(family: family, tables: tables)
     }
 
+    public func observeUnsettled(family: IPFamily, tables: [TableName]) throws -> (observed: ObservedRuleset, through: UInt32) {
+        try inner.observeUnsettled(family: family, tables: tables)
+    }
+
     public func observe(family: IPFamily, chains: [ChainRef]) throws -> [ChainRef: (rules: [Rule], handles: [UInt64])?] {
         try inner.observe(family: family, chains: chains)
     }

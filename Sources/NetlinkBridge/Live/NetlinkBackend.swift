@@ -27,6 +27,17 @@ public final class NetlinkBackend: RulesetBackend {
         throw NftError.transport(.dumpInterrupted(operation: "read tables", attempts: 5))
     }
 
+    /// One pass chain by chain, whatever others commit meanwhile (a chain that vanished reads
+    /// empty): the generation before and after, for `SettledRead` to catch up from notifications.
+    public func observeUnsettled(family: IPFamily, tables: [TableName]) throws -> (observed: ObservedRuleset, through: UInt32) {
+        let before = try client.generation()
+        let live = try TableReader.read(client, family: NftFamily(family), only: tables, settled: false)
+        let after = try client.generation()
+        var handles: [TableName: [String: [UInt64]]] = [:]
+        for table in live { handles[table.table.name] = table.handles }
+        return (ObservedRuleset(ruleset: TableReader.ruleset(live, family: NftFamily(family)), handles: handles, generation: before), after)
+    }
+
     public func observe(family: IPFamily, chains: [ChainRef]) throws -> [ChainRef: (rules: [Rule], handles: [UInt64])?] {
         let nft = NftFamily(family)
         var out: [ChainRef: (rules: [Rule], handles: [UInt64])?] = [:]

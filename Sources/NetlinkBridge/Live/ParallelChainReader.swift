@@ -29,7 +29,7 @@ extension NftClient {
         var ipsets = IpsetNameCache(self.ipsets)
         var out = DecodedChains()
         out.reserveCapacity(chains.count)
-        for c in chains { out.append(try decodedRules(family: family, table: table, chain: c.name, ipsets: &ipsets)) }
+        for c in chains { out.append(try decodedRules(family: family, table: table, chain: c.name, ipsets: &ipsets, vanishedIsEmpty: true)) }
         return out
     }
 

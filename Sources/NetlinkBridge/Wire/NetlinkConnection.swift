@@ -4,8 +4,9 @@
 public final class NetlinkConnection {
     public let exchange: MessageExchange
     private var nextSeq: UInt32
-    /// How many times an interrupted dump is restarted before giving up.
-    public var dumpAttempts = 10
+    /// How many times an interrupted dump is restarted before giving up (every restart follows a
+    /// commit by someone else; a busy node's writers must not make a chain unreadable).
+    public var dumpAttempts = 50
     /// How many dumps were restarted because of NLM_F_DUMP_INTR (for tests and diagnostics).
     public private(set) var redumps = 0
 

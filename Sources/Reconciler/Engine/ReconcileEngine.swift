@@ -40,7 +40,7 @@ public final class ReconcileEngine {
     public let family: IPFamily
     public let tables: [TableName]
     /// Attempts before giving up on repeated concurrent changes.
-    public var maxAttempts = 4
+    public var maxAttempts = 8
     /// Whether to keep the state after an apply for the next reconcile. A one-shot caller (the
     /// CLI) turns it off.
     public var keepsState = true
@@ -86,7 +86,7 @@ public final class ReconcileEngine {
         var change = change
         while true {
             let started = ContinuousClock.now
-            let attempt = try planned(desired, change: change)
+            var attempt = try planned(desired, change: change)
             lastPlanning = ContinuousClock.now - started
             lastViewUpdate = .zero
             var outcome = ReconcileOutcome(plan: attempt.plan, observed: attempt.read, reread: attempt.read != nil,
@@ -97,11 +97,15 @@ public final class ReconcileEngine {
             }
             // Handles are learned only when the view is kept (a cold apply is not followed).
             let keeps = keepsState && touchesAtMost(refreshLimit, chainsOf: attempt.plan)
-            var learned: [Int: UInt64] = [:]
+            var learned: [Int: UInt64] = [:], foreign: [ChainRef: ChainFate] = [:]
             do {
-                if keeps { learned = try backend.commitLearningHandles(attempt.plan) } else { try backend.commit(attempt.plan) }
+                (learned, foreign) = try commitResending(&attempt, keeps: keeps, retries: &retries)
+                outcome.retries = retries
             } catch BackendError.generationChanged {
-                index = nil
+                // Nothing was applied: the view planned against is still the kernel's state at
+                // its generation, so the next attempt follows the notifications from there and
+                // re-reads only what others changed (no whole-table read under other writers).
+                if keepsState, let read = attempt.read { index = LiveIndex(read, sharingRulesWith: desired) }
                 retries += 1
                 if retries >= maxAttempts { throw .conflictsExhausted(attempts: retries) }
                 continue
@@ -115,10 +119,53 @@ public final class ReconcileEngine {
             }
             let committed = ContinuousClock.now
             index = keeps ? refreshed(attempt, learned: learned, desired: desired) : nil
+            if index != nil, !foreign.isEmpty { followForeign(foreign) }
             lastViewUpdate = ContinuousClock.now - committed
             outcome.applied = true
             return outcome
         }
+    }
+
+    /// Commits `attempt.plan`. When the generation moved only through others' changes to chains
+    /// that are neither ours nor built-in (Docker's, a CNI plugin's: known from the notifications),
+    /// the same plan is sent again at once, guarded by the new generation: nothing it does depends
+    /// on those chains. Returns the handles learned and the foreign chains changed meanwhile;
+    /// rethrows `generationChanged` when a change matters (the caller follows and plans again).
+    private func commitResending(_ attempt: inout Attempt, keeps: Bool,
+                                 retries: inout Int) throws -> (learned: [Int: UInt64], foreign: [ChainRef: ChainFate]) {
+        var foreign: [ChainRef: ChainFate] = [:]
+        while true {
+            do {
+                if keeps { return (try backend.commitLearningHandles(attempt.plan), foreign) }
+                try backend.commit(attempt.plan)
+                return ([:], foreign)
+            } catch BackendError.generationChanged(let planned) {
+                guard retries + 1 < maxResends, let from = planned, let now = try? backend.generation(),
+                      let changed = try? backend.changedChains(from: from, to: now),
+                      !changed.keys.contains(where: Self.matters) else { throw BackendError.generationChanged(planned: planned) }
+                for (ref, fate) in changed { ChainFate.merge(&foreign, ref, fate) }
+                attempt.plan.generation = now
+                retries += 1
+            }
+        }
+    }
+
+    /// Resends of an unchanged plan past others' commits to foreign chains, per reconcile.
+    public var maxResends = 64
+
+    /// A chain whose change can alter what a plan does: one of ours, or a built-in chain (where
+    /// our jumps live).
+    public static func matters(_ ref: ChainRef) -> Bool {
+        Ownership.owns(chain: ref.chain, in: ref.table) || ref.table.builtinChains.contains(ref.chain)
+    }
+
+    /// Brings foreign chains changed around a resent commit into the view (nil view on failure).
+    private func followForeign(_ changed: [ChainRef: ChainFate]) {
+        let reread = changed.filter { $0.value != .deleted && tables.contains($0.key.table) && Self.matters($0.key) }.map(\.key)
+        guard var next = index, var fresh = try? backend.observe(family: family, chains: reread) else { index = nil; return }
+        for (ref, fate) in changed where fate == .deleted && tables.contains(ref.table) { fresh[ref] = .some(nil) }
+        next.replaceRules(with: fresh)
+        index = next
     }
 
     /// Re-reads everything and checks that nothing remains to do.
@@ -169,14 +216,19 @@ public final class ReconcileEngine {
             let changed = all.filter { tables.contains($0.key.table) }
             var next = index!
             index = nil
-            let reread = changed.filter { $0.value != .deleted }.keys.sorted { ($0.table.rawValue, $0.chain) < ($1.table.rawValue, $1.chain) }
+            // Foreign chains are not read again (they never change a plan; see `SettledRead`).
+            let reread = changed.filter { $0.value != .deleted && Self.matters($0.key) }.keys
+                .sorted { ($0.table.rawValue, $0.chain) < ($1.table.rawValue, $1.chain) }
             var fresh = try backend.observe(family: family, chains: reread)
             for (ref, fate) in changed where fate == .deleted { fresh[ref] = .some(nil) }
             next.replaceRules(with: fresh)
             guard try backend.generation() == now else { return nil }
             next.generation = now
             patchedChains = changed.count
-            return (next, !changed.isEmpty)
+            // Foreign chains of our tables (DOCKER, CNI-HOSTPORT-...) changing does not touch
+            // what we planned; our chains or a built-in chain (where our jumps live) does.
+            let drifted = changed.keys.contains(where: Self.matters)
+            return (next, drifted)
         } catch {
             throw .backend(error)
         }
@@ -184,7 +236,7 @@ public final class ReconcileEngine {
 
     private func read() throws(ReconcileError) -> ObservedRuleset {
         do {
-            return try backend.observe(family: family, tables: tables)
+            return try SettledRead(backend: backend, family: family, tables: tables).read()
         } catch {
             throw .backend(error)
         }

@@ -5,6 +5,10 @@ public protocol RulesetBackend: AnyObject {
     func generation() throws -> UInt32
     /// The given tables with rule handles, read consistently at one generation.
     func observe(family: IPFamily, tables: [TableName]) throws -> ObservedRuleset
+    /// The given tables read without waiting for a quiet moment: `observed.generation` is the
+    /// generation before the read and `through` the one after; chains changed in between may be
+    /// stale (`SettledRead` re-reads what `changedChains` names). Default: a consistent read.
+    func observeUnsettled(family: IPFamily, tables: [TableName]) throws -> (observed: ObservedRuleset, through: UInt32)
     /// The rules and handles of some chains (nil for a chain that does not exist).
     func observe(family: IPFamily, chains: [ChainRef]) throws -> [ChainRef: (rules: [Rule], handles: [UInt64])?]
     /// Commits the plan as one atomic transaction guarded by `plan.generation`.
@@ -36,6 +40,11 @@ extension RulesetBackend {
     public func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] {
         try commit(plan)
         return [:]
+    }
+
+    public func observeUnsettled(family: IPFamily, tables: [TableName]) throws -> (observed: ObservedRuleset, through: UInt32) {
+        let observed = try observe(family: family, tables: tables)
+        return (observed, observed.generation ?? 0)
     }
 
     /// Default: changes by others are not followed.

@@ -64,9 +64,10 @@ final class AgentHarness: @unchecked Sendable {
         await api.stop()
     }
 
-    /// Whether the live tables equal `desired` (planner finds nothing to do).
+    /// Whether the live tables equal `desired` (planner finds nothing to do); the read follows
+    /// notifications, so it completes while another process writes.
     func live(equals desired: Ruleset) -> Bool {
-        guard let backend = try? NetlinkBackend(netns: ns.name) else { return false }
+        guard let backend = try? FollowingBackend(netns: ns.name, family: desired.family) else { return false }
         let engine = ReconcileEngine(backend: backend, family: desired.family)
         return (try? engine.verify(desired)) != nil
     }
