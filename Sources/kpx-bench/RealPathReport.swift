@@ -36,7 +36,7 @@ extension Report {
             guard let r = result("writers-\(rate)", n), let w = r.wallMs else { continue }
             let e = r.extraMedians
             out += "| next to a foreign writer at \(f(e["writerCommandsPerSecond"])) iptables commands/s: 1-service change p50 \(f(w.median)) / p99 \(f(w.p99)) ms, "
-            out += "agent CPU \(f(e["cpuPercent"]))%, failed syncs \(f(e["failedSyncs"], digits: 0)), our chain repaired in \(f(e["repairMs"])) ms, "
+            out += "agent CPU \(f(e["idleCpuPercent"]))% with the writer alone (\(f(e["cpuPercent"]))% with our changes), failed syncs \(f(e["failedSyncs"], digits: 0)), our chain repaired in \(f(e["repairMs"])) ms, "
             out += "verification read \(f(e["verifyReadMs"])) ms | \(f(w.median)) | \(f(quiet)) (no writer) | "
             out += "\(quiet.map { String(format: "%.2fx", w.median / $0) } ?? "-") |\n"
         }

@@ -13,6 +13,10 @@ extension Runner {
         let writer = rate > 0 ? try ForeignWriter(netns: agent.ns, perSecond: rate) : nil
         defer { writer?.stop() }
         usleep(1_000_000)
+        // What the writer alone costs the agent: 3 s with no change of ours.
+        let idle0 = agent.process.cpuMs
+        usleep(3_000_000)
+        let idleCpuPercent = (agent.process.cpuMs - idle0) / 3000 * 100
         let cpu0 = agent.process.cpuMs, start = Date(), failed0 = agent.process.failed.count
         var samples: [Sample] = []
         for rep in 0..<10 {
@@ -35,6 +39,7 @@ extension Runner {
         let cpuPercent = (agent.process.cpuMs - cpu0) / (elapsed * 1000) * 100
         for i in samples.indices {
             samples[i].extra["cpuPercent"] = cpuPercent
+            samples[i].extra["idleCpuPercent"] = idleCpuPercent
             samples[i].extra["writerCommandsPerSecond"] = writer.map { Double($0.commands) / Date().timeIntervalSince($0.started) } ?? 0
             samples[i].extra["failedSyncs"] = Double(agent.process.failed.count - failed0)
             samples[i].extra["repairMs"] = repairMs
