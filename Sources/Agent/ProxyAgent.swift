@@ -25,6 +25,10 @@ public final class ProxyAgent: @unchecked Sendable {
     private let ownPorts: Set<UInt32>
     /// ctnetlink, for UDP conntrack cleanup (kernel backends only).
     private var conntrack: ConntrackClient?
+    /// Services changed since the health-check ports and the UDP clean-up were last brought up to date.
+    private var healthScope = DutyScope(), udpScope = DutyScope()
+    /// Services the last health-check pass looked at (a change to one of them needs a new pass).
+    private var healthRelevant: Set<ServiceName> = []
     /// When glibc's free memory was last returned to the system.
     private var lastTrim = ContinuousClock.now
     /// The UDP targets of the last successful stale-flow clean-up.
@@ -122,6 +126,8 @@ public final class ProxyAgent: @unchecked Sendable {
         // only what changed.
         let whole = pending.full || reason == .initial || reason == .periodic
         let recomputed = whole ? tracker.update(to: store.state) : tracker.apply(pending, from: store)
+        healthScope.add(whole ? nil : recomputed)
+        udpScope.add(whole ? nil : recomputed)
         let desired = tracker.ruleset
         if reason == .initial || reason == .periodic {
             engine.invalidate()
@@ -137,7 +143,10 @@ public final class ProxyAgent: @unchecked Sendable {
             tracker.clearUnappliedChanges()
             let elapsed = ContinuousClock.now - started
             record(reason, outcome: outcome, elapsed: elapsed, recomputed: recomputed.count, desired: desired)
-            if outcome.applied { cleanStaleUDPFlows(desired) }
+            // Only a change to a UDP service (or one deleted) can leave stale UDP flows.
+            if outcome.applied, udpScope.take({ store.serviceModels[$0]?.ports.contains { $0.proto == .udp } ?? true }) {
+                cleanStaleUDPFlows(desired)
+            }
             // A whole-table read leaves its decoding transients in glibc's arenas; so do, slowly,
             // the watch events and syncs of a running agent (steady RSS at 10k: 201 -> see
             // BENCHMARKS.md): hand them back after a read, and at most every 10 s otherwise.
@@ -169,6 +178,11 @@ public final class ProxyAgent: @unchecked Sendable {
 
     /// Opens, closes and updates the health-check node ports for what was just synced.
     func syncHealthChecks(_ store: ObjectStore, settings: ProxySettings) async {
+        let relevant = { (name: ServiceName) in
+            self.healthRelevant.contains(name) || store.serviceModels[name].map(Self.healthRelevant) ?? false
+        }
+        guard healthScope.take(relevant) else { return }
+        healthRelevant = Set(store.serviceModels.values.lazy.filter(Self.healthRelevant).map(\.name))
         let targets = ServiceHealthChecks.targets(services: store.serviceModels.values, slices: store.sliceModels.values,
                                                   family: settings.ipFamily, nodeName: settings.nodeName)
         await serviceHealth.sync(targets)
@@ -176,6 +190,11 @@ public final class ProxyAgent: @unchecked Sendable {
                                                                   family: settings.ipFamily, nodeName: settings.nodeName)
         metrics.noLocalInternal.set(to: Double(none.internal))
         metrics.noLocalExternal.set(to: Double(none.external))
+    }
+
+    /// Whether a Service can have a health-check port or count in the no-local-endpoints gauge.
+    static func healthRelevant(_ service: ServiceModel) -> Bool {
+        ServiceHealthChecks.needsHealthCheck(service) || service.internalTrafficPolicyLocal || service.externalPolicyLocal
     }
 
     /// Deletes conntrack entries of UDP services whose endpoints they no longer go to.
@@ -199,6 +218,7 @@ public final class ProxyAgent: @unchecked Sendable {
             }
         } catch {
             conntrack = nil
+            udpScope.add(nil)
             logger.warning("UDP conntrack cleanup failed", metadata: ["error": "\(error)"])
         }
     }

@@ -157,15 +157,10 @@ struct AgentIPv6Tests {
     @Test(.timeLimit(.minutes(2)))
     func eventsAreFollowedAgainAfterALargeColdApply() async throws {
         let cluster = ClusterGenerator(seed: 7).cluster(services: 1000)
-        var settings = K.settings
-        settings.nodeName = ClusterGenerator.nodeName
-        settings.nodeIPs = ClusterGenerator.settings.nodeIPs
+        let settings = K.generatedSettings
         let desired = DesiredState.compute(cluster.state, settings: settings)
         #expect((desired[table: .nat]?.chains.reduce(0) { $0 + $1.rules.count + 1 } ?? 0) > PatchingBackend.unobservedCommitThreshold)
-        let h = try await AgentHarness(minSyncPeriod: nil, settings: settings) { api in
-            cluster.services.forEach(api.upsert)
-            cluster.slices.forEach(api.upsert)
-        }
+        let h = try await AgentHarness.serving(cluster)
         #expect(await h.converges(to: desired, within: .seconds(30)))
         // The verification that follows the unobserved commit has run (a full read).
         #expect(await eventually(timeout: .seconds(10)) { h.agent.stats.tableRereads >= 1 })

@@ -30,13 +30,8 @@ import Testing
     @Test(.timeLimit(.minutes(3)))
     func changesAreProgrammedWhileAnotherWriterKeepsWriting() async throws {
         var cluster = ClusterGenerator(seed: 3).cluster(services: 300)
-        var settings = K.settings
-        settings.nodeName = ClusterGenerator.nodeName
-        settings.nodeIPs = ClusterGenerator.settings.nodeIPs
-        let h = try await AgentHarness(minSyncPeriod: nil, settings: settings) { api in
-            cluster.services.forEach(api.upsert)
-            cluster.slices.forEach(api.upsert)
-        }
+        let settings = K.generatedSettings
+        let h = try await AgentHarness.serving(cluster)
         #expect(await h.converges(to: DesiredState.compute(cluster.state, settings: settings), within: .seconds(20)))
         let failuresBefore = h.agent.stats.failures
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kpx-writer-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path

@@ -64,6 +64,14 @@ final class AgentHarness: @unchecked Sendable {
         await api.stop()
     }
 
+    /// The agent (latency-first pacing) on a generated cluster, served by the fake API.
+    static func serving(_ cluster: GeneratedCluster) async throws -> AgentHarness {
+        try await AgentHarness(minSyncPeriod: nil, settings: K.generatedSettings) { api in
+            cluster.services.forEach(api.upsert)
+            cluster.slices.forEach(api.upsert)
+        }
+    }
+
     /// Whether the live tables equal `desired` (planner finds nothing to do); the read follows
     /// notifications, so it completes while another process writes.
     func live(equals desired: Ruleset) -> Bool {

@@ -24,6 +24,15 @@ enum K {
                       localDetector: .cidr(CIDR("10.0.0.0/8")!))
     }
 
+    /// The test settings for a `ClusterGenerator` cluster (its node name and IP; endpoints of
+    /// that node are local).
+    static var generatedSettings: ProxySettings {
+        var settings = K.settings
+        settings.nodeName = ClusterGenerator.nodeName
+        settings.nodeIPs = ClusterGenerator.settings.nodeIPs
+        return settings
+    }
+
     /// What kube-proxy would program for these objects.
     static func desired(_ services: [Service], _ slices: [EndpointSlice], settings: ProxySettings = K.settings) -> Ruleset {
         DesiredState.compute(ClusterState.validating(services: services, slices: slices).0, settings: settings)
