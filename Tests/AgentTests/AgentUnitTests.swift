@@ -216,9 +216,9 @@ import Testing
         #expect(await eventually { r.agent.stats.commits == before.commits + 1 })
         r.api.upsert(K.slice("ns1", "s1", ips: ["10.9.0.3"]))
         r.api.upsert(b)
-        try await Task.sleep(for: .milliseconds(1500))
+        // The next sync runs a min-sync-period after the last; a loaded CI machine may take longer.
+        #expect(await eventually { r.agent.stats.syncs >= before.syncs + 2 }, "the undone change still ran one (empty) sync")
         #expect(r.agent.stats.commits == before.commits + 1, "a change undone within the window writes nothing")
-        #expect(r.agent.stats.syncs == before.syncs + 2, "the undone change still ran one (empty) sync")
         await r.stop()
     }
 
