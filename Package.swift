@@ -65,27 +65,37 @@ let package = Package(
         .executableTarget(
             name: "kpx-bench",
             dependencies: [
-                "Reconciler", "NetlinkBridge", "ClusterSource",
+                "Reconciler", "NetlinkBridge", "ClusterSource", "ReconcilerTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The loopback API server of the real-path scenarios.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
+        // Generators, oracles and fakes for tests and benchmarks (as swift-nio's NIOTestUtils): never
+        // linked into kpx-reconcile (.ci/run checks its symbols).
+        .target(name: "ReconcilerTesting", dependencies: ["Reconciler"]),
+        .target(name: "NetlinkBridgeTesting", dependencies: ["NetlinkBridge", "Reconciler"]),
         // Fuzz harness (libFuzzer via scripts/fuzz.sh; a corpus replayer in a plain build).
         .executableTarget(name: "kpx-fuzz", dependencies: ["Reconciler", "NetlinkBridge", "ClusterSource"]),
         // Process and network-namespace helpers shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler"]),
-        .testTarget(name: "NetlinkBridgeTests", dependencies: ["NetlinkBridge", "Reconciler", "TestSupport"]),
-        .testTarget(name: "ClusterSourceTests", dependencies: ["ClusterSource", "Reconciler", "TestSupport"]),
+        .testTarget(name: "ReconcilerTests", dependencies: ["Reconciler", "ReconcilerTesting"]),
+        .testTarget(name: "NetlinkBridgeTests", dependencies: [
+            "NetlinkBridge", "Reconciler", "NetlinkBridgeTesting", "TestSupport",
+        ]),
+        .testTarget(name: "ClusterSourceTests", dependencies: [
+            "ClusterSource", "Reconciler", "ReconcilerTesting", "TestSupport",
+        ]),
         // Runs the built binary and iptables oracles inside throwaway network namespaces.
         .testTarget(name: "IntegrationTests", dependencies: [
-            "Reconciler", "NetlinkBridge", "ClusterSource", "TestSupport", .product(name: "Yams", package: "Yams"),
+            "Reconciler", "NetlinkBridge", "ClusterSource", "ReconcilerTesting", "NetlinkBridgeTesting", "TestSupport",
+            .product(name: "Yams", package: "Yams"),
         ]),
         // The agent against a local fake API server, programming throwaway network namespaces.
         .testTarget(name: "AgentTests", dependencies: [
             "Agent", "KubeClient", "Reconciler", "NetlinkBridge", "ClusterSource", "TestSupport",
+            "ReconcilerTesting", "NetlinkBridgeTesting",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

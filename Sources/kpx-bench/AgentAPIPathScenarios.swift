@@ -1,5 +1,6 @@
 import Foundation
 import Reconciler
+import ReconcilerTesting
 
 /// The real agent process on the API path: start-up to the first completed sync, isolated and
 /// burst network-programming latency (kube-proxy's last-change-trigger-time to commit, as the agent

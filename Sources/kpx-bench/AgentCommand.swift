@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NetlinkBridge
 import Reconciler
+import ReconcilerTesting
 
 /// `kpx-bench agent`: what a running agent holds, in a process of its own, so its peak RSS can be
 /// read: the cluster objects, a change tracker, the engine's view. Prints, in KiB, the start-up peak

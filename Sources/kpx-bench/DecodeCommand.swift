@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterSource
 import Foundation
 import Reconciler
+import ReconcilerTesting
 
 /// `kpx-bench decode`: the API list path's one-pass decoding of a generated cluster's Services and
 /// EndpointSlices as one JSON list page each.

@@ -1,5 +1,6 @@
 import ClusterSource
 import Reconciler
+import ReconcilerTesting
 
 enum ManifestYAML {
     static func write(_ cluster: GeneratedCluster, to path: String) throws {

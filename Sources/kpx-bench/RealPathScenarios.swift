@@ -1,6 +1,7 @@
 import ClusterSource
 import Foundation
 import Reconciler
+import ReconcilerTesting
 
 /// The paths a user runs (issue 13): manifest bytes to model values, the CLI's cold apply from a
 /// YAML manifest, and the real agent on the API path (start-up, network-programming latency,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Reconciler
+import ReconcilerTesting
 
 /// `kpx-bench tracker`: the change tracker alone, no kernel: per sync, the time to apply one
 /// change's events and then read the ruleset and the unapplied change (for profiling).

@@ -1,5 +1,6 @@
 import Foundation
 import Reconciler
+import ReconcilerTesting
 
 /// Everything one size needs, computed before any timing: the cluster, its desired state, the
 /// changes, and kube-proxy's restore inputs written to files.

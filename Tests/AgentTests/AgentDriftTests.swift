@@ -1,6 +1,7 @@
 @testable import Agent
 import Foundation
 import Reconciler
+import ReconcilerTesting
 import Testing
 
 /// Someone else writes to the namespace's tables (iptables run inside it): our rules are

@@ -4,6 +4,7 @@ import Foundation
 @testable import KubeClient
 import NetlinkBridge
 import Reconciler
+import ReconcilerTesting
 import Testing
 
 /// Parts of the agent that need neither root nor a namespace.

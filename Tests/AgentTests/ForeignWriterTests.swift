@@ -1,6 +1,7 @@
 @testable import Agent
 import Foundation
 import Reconciler
+import ReconcilerTesting
 import Testing
 
 /// Issue 16's torture test: another process writes iptables rules into foreign chains of nat and

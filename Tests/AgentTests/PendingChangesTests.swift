@@ -2,6 +2,7 @@ import ClusterSource
 @testable import Agent
 import KubeClient
 import Reconciler
+import ReconcilerTesting
 import Testing
 
 /// A sync applies only the store's pending changes to the tracker; the result is what comparing

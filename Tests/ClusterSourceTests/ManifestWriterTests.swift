@@ -1,5 +1,6 @@
 import ClusterSource
 import Reconciler
+import ReconcilerTesting
 import Testing
 
 /// Generated clusters written as YAML read back as the same objects.

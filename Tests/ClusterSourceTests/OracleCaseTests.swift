@@ -1,6 +1,7 @@
 import ClusterSource
 import Foundation
 import Reconciler
+import ReconcilerTesting
 import Testing
 
 /// kube-proxy's own expected restore text (proxier_test.go), compared as upstream compares it.

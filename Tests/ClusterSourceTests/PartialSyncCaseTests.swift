@@ -1,6 +1,7 @@
 import ClusterSource
 import Foundation
 import Reconciler
+import ReconcilerTesting
 import Testing
 
 /// TestSyncProxyRulesRepeated steps 2-8: kube-proxy's partial syncs. The change tracker says which

@@ -1,6 +1,7 @@
 import Testing
 import Reconciler
 @testable import NetlinkBridge
+import NetlinkBridgeTesting
 
 /// Learning inserted rules' handles from the kernel's NLM_F_ECHO notifications, against a fake
 /// kernel: matching by sequence number, lost echoes, and errors mapped as without echo.

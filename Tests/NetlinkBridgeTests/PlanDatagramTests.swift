@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Reconciler
 @testable import NetlinkBridge
+import NetlinkBridgeTesting
 
 /// The datagram a plan is committed as: the `NftBatch` path against the bytes recorded from it.
 struct PlanDatagramTests {

@@ -1,6 +1,7 @@
 import Testing
 import Reconciler
 @testable import NetlinkBridge
+import NetlinkBridgeTesting
 
 /// `-m set` (xt_set rev 4, what iptables-nft 1.8.9 writes) without root: decoding needs the
 /// namespace's index -> name table, encoding leaves the index unbound until commit.

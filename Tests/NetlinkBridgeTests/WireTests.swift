@@ -1,5 +1,6 @@
 import Testing
 @testable import NetlinkBridge
+import NetlinkBridgeTesting
 
 struct WireTests {
     @Test func attributesRoundTripWithPaddingAndNests() throws {

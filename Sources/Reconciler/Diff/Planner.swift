@@ -76,10 +76,7 @@ public enum Planner {
                                     warnings: inout [String]) -> [PlanOperation] {
         var flushes: [PlanOperation] = [], deletions: [PlanOperation] = []
         for table in observed.ruleset.tables {
-            let wanted = Set(desired[table: table.name]?.chains.map(\.name) ?? [])
-            let stale = table.chains.filter {
-                Ownership.owns(chain: $0.name, in: table.name) && Ownership.isServiceChain($0.name) && !wanted.contains($0.name)
-            }
+            let stale = StaleChains.chains(of: table, desired: desired)
             guard !stale.isEmpty else { continue }
             let staleNames = Set(stale.map(\.name))
             let removed = Set(changes.compactMap { operation -> UInt64? in

@@ -3,7 +3,9 @@ import Foundation
 import KubeClient
 import Logging
 import NetlinkBridge
+import NetlinkBridgeTesting
 import Reconciler
+import ReconcilerTesting
 import Synchronization
 
 /// One agent under test: a fresh network namespace, a fake API server on 127.0.0.1, list/watch

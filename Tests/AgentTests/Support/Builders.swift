@@ -1,5 +1,6 @@
 import Foundation
 import Reconciler
+import ReconcilerTesting
 
 /// Builders for the Services and EndpointSlices the tests put into the fake API.
 enum K {

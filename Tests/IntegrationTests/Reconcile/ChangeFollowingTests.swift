@@ -1,7 +1,9 @@
 import Foundation
 import NetlinkBridge
+import NetlinkBridgeTesting
 import Testing
 @testable import Reconciler
+import ReconcilerTesting
 
 /// A running engine on the real kernel: syncs planned from the tracker's change touch only the
 /// changed chains; after other writers commit, only the chains they changed are re-read (from

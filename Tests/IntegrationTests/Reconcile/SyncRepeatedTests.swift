@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Reconciler
+import ReconcilerTesting
 
 /// Issue 5: the nine steps of kube-proxy's TestSyncProxyRulesRepeated
 /// (Tests/Fixtures/kube-proxy-cases/03-sync-proxy-rules-repeated, copied from the team's oracle

@@ -1,4 +1,5 @@
 import Reconciler
+import ReconcilerTesting
 import Testing
 
 /// The synthetic cluster shared by benchmarks and tests.

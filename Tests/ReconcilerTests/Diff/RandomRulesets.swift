@@ -1,4 +1,5 @@
 @testable import Reconciler
+import ReconcilerTesting
 
 /// A small deterministic PRNG (SplitMix64) so property tests are reproducible by seed.
 struct SeededRandom: RandomNumberGenerator {

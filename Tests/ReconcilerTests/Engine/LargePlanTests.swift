@@ -1,5 +1,6 @@
 import Testing
 @testable import Reconciler
+import ReconcilerTesting
 
 /// The planner, PlanSimulator and the engine's post-commit refresh on thousands of chains.
 /// Regression: all three were quadratic (a linear chain search per desired chain in the

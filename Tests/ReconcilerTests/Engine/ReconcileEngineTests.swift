@@ -1,5 +1,6 @@
 import Testing
 @testable import Reconciler
+import ReconcilerTesting
 
 @Suite struct ReconcileEngineTests {
     func cluster(_ services: Int, seed: UInt64 = 3) -> Ruleset {

@@ -1,5 +1,6 @@
 import Testing
 @testable import Reconciler
+import ReconcilerTesting
 
 /// A 150-service cluster applied through an engine over the in-memory backend, its tracker
 /// cleared (the next changes are planned against the engine's view).

@@ -1,3 +1,4 @@
+import NetlinkBridge
 import Reconciler
 
 /// A backend that also names the chains others changed since a generation, from the kernel's

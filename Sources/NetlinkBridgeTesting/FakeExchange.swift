@@ -1,3 +1,5 @@
+import NetlinkBridge
+
 /// An in-memory `MessageExchange` for tests: every sent datagram is recorded and handed to a
 /// responder that returns the reply datagrams (delivered in order, as the kernel queues them).
 public final class FakeExchange: MessageExchange {

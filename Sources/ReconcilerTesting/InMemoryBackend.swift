@@ -1,3 +1,5 @@
+import Reconciler
+
 /// A kernel stand-in for tests and previews: an all-or-nothing store of rulesets with a
 /// generation counter, and a hook to simulate another writer.
 public final class InMemoryBackend: RulesetBackend {

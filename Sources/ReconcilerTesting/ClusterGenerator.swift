@@ -1,3 +1,5 @@
+import Reconciler
+
 /// A synthetic cluster for benchmarks and tests: `count` Services with their EndpointSlices,
 /// shaped like a typical large cluster (2-3 endpoints each, 10% NodePorts, a few LoadBalancers and
 /// externalIPs, some ClientIP session affinity, some multi-port and UDP services).

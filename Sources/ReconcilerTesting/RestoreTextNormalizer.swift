@@ -1,3 +1,5 @@
+import Reconciler
+
 /// kube-proxy's unit-test comparison of iptables-restore text (proxier_test.go
 /// `sortIPTablesRules` + `assertIPTablesRulesEqual`, util/iptables/testing `ParseIPTablesDump`):
 /// rules grouped by chain, tables and chains sorted, and the rules of KUBE-NODEPORTS and
