@@ -1,5 +1,6 @@
 import Agent
 import ArgumentParser
+import ClusterSource
 import Dispatch
 import Foundation
 import KubeClient
@@ -71,17 +72,18 @@ struct AgentCommand: ParsableCommand {
         let repeats = RepeatFilter()
         LoggingSystem.bootstrap { label in KubeLogHandler(label: label, format: format, level: level, repeats: repeats) }
         let logger = Logger(label: "kpx-reconcile.agent")
-        let file = try proxy.config.map { try AgentConfigFile.load(path: $0) } ?? AgentConfigFile()
+        let loaded = try proxy.configFile()
+        let file = loaded?.agent ?? AgentConfigFields()
         try ProxyMode.check(flag: proxyMode, config: file.mode)
         try LegacyTablesCheck.refuse(netns: netns, allowed: allowLegacyTables)
-        var given = try proxy.input()
+        var given = proxy.input(file: loaded)
         var settings: ProxySettings
         do { settings = try given.resolve() } catch let e as SettingsError { throw ValidationError(e.description) }
         if settings.nodeName.isEmpty { settings.nodeName = ProcessInfo.processInfo.hostName.lowercased() }
         let configuration = AgentConfiguration(
             settings: settings, netns: netns,
-            minSyncPeriod: try minSyncPeriod.map(AgentConfigFile.goDuration) ?? file.minSyncPeriod,
-            syncPeriod: try syncPeriod.map(AgentConfigFile.goDuration) ?? file.syncPeriod ?? .seconds(30))
+            minSyncPeriod: try minSyncPeriod.map(GoDuration.parse) ?? file.minSyncPeriod,
+            syncPeriod: try syncPeriod.map(GoDuration.parse) ?? file.syncPeriod ?? .seconds(30))
         let addresses = (metrics: metricsBindAddress ?? file.metricsBindAddress ?? "127.0.0.1:10249",
                          healthz: healthzBindAddress ?? file.healthzBindAddress ?? "0.0.0.0:10256")
         var runner = AgentRunner(configuration: configuration, kubeconfig: kubeconfig ?? file.kubeconfig, master: master,

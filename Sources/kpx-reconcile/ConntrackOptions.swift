@@ -1,5 +1,6 @@
 import Agent
 import ArgumentParser
+import ClusterSource
 import KubeClient
 
 /// kube-proxy's conntrack flags (KubeProxyConntrackConfiguration); flags win over `--config`.
@@ -23,17 +24,17 @@ struct ConntrackOptions: ParsableArguments {
     var udpStreamTimeout: String?
 
     /// The settings to write: flags, then the config file's `conntrack`, then kube-proxy's defaults.
-    func resolve(file: AgentConfigFile.ConntrackFields, beLiberal: Bool) throws -> NodeSysctls.Conntrack {
+    func resolve(file: AgentConfigFields.ConntrackFields, beLiberal: Bool) throws -> NodeSysctls.Conntrack {
         var c = NodeSysctls.Conntrack()
         for value in [maxPerCore, min].compactMap({ $0 }) where value < 0 {
             throw ValidationError("conntrack limits must be greater than or equal to 0, got \(value)")
         }
         c.maxPerCore = maxPerCore ?? file.maxPerCore ?? c.maxPerCore
         c.min = min ?? file.min ?? c.min
-        c.tcpEstablishedTimeout = try tcpEstablished.map(AgentConfigFile.goDuration) ?? file.tcpEstablishedTimeout ?? c.tcpEstablishedTimeout
-        c.tcpCloseWaitTimeout = try tcpCloseWait.map(AgentConfigFile.goDuration) ?? file.tcpCloseWaitTimeout ?? c.tcpCloseWaitTimeout
-        c.udpTimeout = try udpTimeout.map(AgentConfigFile.goDuration) ?? file.udpTimeout
-        c.udpStreamTimeout = try udpStreamTimeout.map(AgentConfigFile.goDuration) ?? file.udpStreamTimeout
+        c.tcpEstablishedTimeout = try tcpEstablished.map(GoDuration.parse) ?? file.tcpEstablishedTimeout ?? c.tcpEstablishedTimeout
+        c.tcpCloseWaitTimeout = try tcpCloseWait.map(GoDuration.parse) ?? file.tcpCloseWaitTimeout ?? c.tcpCloseWaitTimeout
+        c.udpTimeout = try udpTimeout.map(GoDuration.parse) ?? file.udpTimeout
+        c.udpStreamTimeout = try udpStreamTimeout.map(GoDuration.parse) ?? file.udpStreamTimeout
         c.tcpBeLiberal = beLiberal || (file.tcpBeLiberal ?? false)
         return c
     }

@@ -87,14 +87,20 @@ struct ProxySettingsOptions: ParsableArguments {
         }
     }
 
+    /// `--config`, read once (its unknown fields are warned about on stderr); nil without it.
+    func configFile() throws -> ProxyConfigFile? {
+        guard let config else { return nil }
+        let loaded = try ProxyConfigLoader.load(path: config)
+        for warning in loaded.warnings { FileHandle.standardError.write(Data("kpx-reconcile: warning: \(warning)\n".utf8)) }
+        return loaded
+    }
+
     /// The settings as given (`--config` and flags, kube-proxy's precedence), not yet validated.
-    func input() throws -> ProxySettingsInput {
-        var input = flagInput
-        if let config {
-            let loaded = try ProxyConfigLoader.loadWithWarnings(path: config)
-            for warning in loaded.warnings { FileHandle.standardError.write(Data("kpx-reconcile: warning: \(warning)\n".utf8)) }
-            input = flagInput.underConfig(ProxySettingsInput(config: loaded.config))
-        }
-        return input
+    func input() throws -> ProxySettingsInput { input(file: try configFile()) }
+
+    /// The settings from an already-read `--config` and the flags.
+    func input(file: ProxyConfigFile?) -> ProxySettingsInput {
+        guard let file else { return flagInput }
+        return flagInput.underConfig(ProxySettingsInput(config: file.rules))
     }
 }

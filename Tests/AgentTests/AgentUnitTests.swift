@@ -18,32 +18,6 @@ import Testing
         }
     }
 
-    @Test func goDurations() throws {
-        #expect(try AgentConfigFile.goDuration("30s") == .seconds(30))
-        #expect(try AgentConfigFile.goDuration("1m0s") == .seconds(60))
-        #expect(try AgentConfigFile.goDuration("1h2m3.5s") == .milliseconds(3_723_500))
-        #expect(try AgentConfigFile.goDuration("500ms") == .milliseconds(500))
-        #expect(try AgentConfigFile.goDuration("0") == .zero)
-        #expect(throws: KubeClientError.self) { try AgentConfigFile.goDuration("5 parsecs") }
-    }
-
-    @Test func kubeProxyConfigurationAgentFields() throws {
-        let file = try AgentConfigFile.parse("""
-            apiVersion: kubeproxy.config.k8s.io/v1alpha1
-            kind: KubeProxyConfiguration
-            clientConnection:
-              kubeconfig: /var/lib/kube-proxy/kubeconfig.conf
-            metricsBindAddress: 0.0.0.0:10249
-            iptables:
-              syncPeriod: 15s
-              minSyncPeriod: 2s
-            """)
-        #expect(file.kubeconfig == "/var/lib/kube-proxy/kubeconfig.conf")
-        #expect(file.metricsBindAddress == "0.0.0.0:10249")
-        #expect(file.healthzBindAddress == nil)
-        #expect(file.syncPeriod == .seconds(15) && file.minSyncPeriod == .seconds(2))
-    }
-
     @Test func kubeconfigWithTokenCertificateAndCA() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kpx-kc-\(getpid())").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -22,7 +22,7 @@ import Testing
     /// kube-proxy's precedence: the file wins over flags of the same settings; settings the file
     /// cannot hold (the family here) come from the flags.
     @Test func configFileWinsOverFlags() throws {
-        let config = try ProxyConfigLoader.parse(yaml, path: "kp.yaml")
+        let config = try ProxyConfigLoader.parse(yaml, path: "kp.yaml").rules
         var flags = ProxySettingsInput()
         flags.ipFamily = "ipv6"
         flags.masqueradeBit = 16
@@ -55,5 +55,31 @@ import Testing
         k.detectLocalMode = "InterfaceNamePrefix"
         k.interfaceNamePrefix = "veth"
         #expect((try? k.resolve())?.localDetector == .interfaceNamePrefix("veth"))
+    }
+
+    @Test func goDurations() throws {
+        #expect(try GoDuration.parse("30s") == .seconds(30))
+        #expect(try GoDuration.parse("1m0s") == .seconds(60))
+        #expect(try GoDuration.parse("1h2m3.5s") == .milliseconds(3_723_500))
+        #expect(try GoDuration.parse("500ms") == .milliseconds(500))
+        #expect(try GoDuration.parse("0") == .zero)
+        #expect(throws: GoDuration.ParseError.self) { try GoDuration.parse("5 parsecs") }
+    }
+
+    @Test func kubeProxyConfigurationAgentFields() throws {
+        let file = try ProxyConfigLoader.parse("""
+            apiVersion: kubeproxy.config.k8s.io/v1alpha1
+            kind: KubeProxyConfiguration
+            clientConnection:
+              kubeconfig: /var/lib/kube-proxy/kubeconfig.conf
+            metricsBindAddress: 0.0.0.0:10249
+            iptables:
+              syncPeriod: 15s
+              minSyncPeriod: 2s
+            """, path: "kp.yaml").agent
+        #expect(file.kubeconfig == "/var/lib/kube-proxy/kubeconfig.conf")
+        #expect(file.metricsBindAddress == "0.0.0.0:10249")
+        #expect(file.healthzBindAddress == nil)
+        #expect(file.syncPeriod == .seconds(15) && file.minSyncPeriod == .seconds(2))
     }
 }

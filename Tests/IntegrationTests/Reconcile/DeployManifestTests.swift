@@ -33,9 +33,9 @@ import Yams
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kpx-deploy-\(getpid()).conf").path
         try data["config.conf"]!.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let loaded = try ProxyConfigLoader.loadWithWarnings(path: path)
+        let loaded = try ProxyConfigLoader.load(path: path)
         #expect(loaded.warnings.isEmpty, "\(loaded.warnings)")
-        #expect(loaded.config.mode == "iptables")
+        #expect(loaded.rules.mode == "iptables")
     }
 
     @Test func daemonSetRunsTheAgentOnTheHostNetworkWithProbes() throws {
