@@ -51,66 +51,41 @@ public enum NftEventBatch: Sendable {
 public final class NftEventSocket {
     /// NFNLGRP_NFTABLES.
     public static let group: Int32 = 7
-    private let socket: OpaquePointer
-    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    private let socket: NetlinkSocket
     private var assembler = NftTransactionAssembler()
 
     /// Opens and subscribes the socket inside `netns` (nil: the current namespace).
     public init(netns: String? = nil, receiveBuffer: Int32 = 64 << 20) throws {
-        let opened: OpaquePointer? = try NetworkNamespace.with(netns) {
-            mnl_socket_open2(NETLINK_NETFILTER, Int32(SOCK_CLOEXEC.rawValue))
-        }
-        guard let opened else {
-            throw NetlinkError.system(operation: "socket(NETLINK_NETFILTER) for events\(netns.map { " in netns \($0)" } ?? "")",
-                                      errno: errno)
-        }
-        socket = opened
-        guard mnl_socket_bind(opened, 0, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
-            throw NetlinkError.system(operation: "bind nf_tables event socket", errno: errno)
-        }
-        var group = Self.group
-        guard mnl_socket_setsockopt(opened, NETLINK_ADD_MEMBERSHIP, &group, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
-            throw NetlinkError.system(operation: "join NFNLGRP_NFTABLES", errno: errno)
-        }
-        var size = receiveBuffer
-        _ = setsockopt(mnl_socket_get_fd(opened), SOL_SOCKET, SO_RCVBUFFORCE, &size, socklen_t(MemoryLayout<Int32>.size))
+        socket = try NetlinkSocket(netns: netns, bufferSize: receiveBuffer, purpose: "nf_tables events")
+        try socket.membership(Self.group, true)
     }
-
-    deinit { mnl_socket_close(socket) }
 
     /// Leaves (false) or joins again (true) NFNLGRP_NFTABLES. With no member in the group the
     /// kernel builds no notifications: a commit of 150k operations is ~2x faster unobserved.
-    public func subscribe(_ on: Bool) throws {
-        var group = Self.group
-        guard mnl_socket_setsockopt(socket, on ? NETLINK_ADD_MEMBERSHIP : NETLINK_DROP_MEMBERSHIP, &group,
-                                    socklen_t(MemoryLayout<Int32>.size)) == 0 else {
-            throw NetlinkError.system(operation: "\(on ? "join" : "leave") NFNLGRP_NFTABLES", errno: errno)
-        }
-    }
+    public func subscribe(_ on: Bool) throws { try socket.membership(Self.group, on) }
 
     /// Waits up to `timeoutMilliseconds` for notifications and returns the transactions completed
     /// so far (changes of a transaction whose NEWGEN has not arrived yet are kept for the next call).
     public func next(timeoutMilliseconds: Int32) throws -> NftEventBatch {
-        let fd = mnl_socket_get_fd(socket)
         var done: [NftTransaction] = []
         var wait = timeoutMilliseconds
         while true {
-            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            var p = pollfd(fd: socket.fileDescriptor, events: Int16(POLLIN), revents: 0)
             let ready = poll(&p, 1, wait)
             if ready < 0 {
                 if errno == EINTR { continue }
                 throw NetlinkError.system(operation: "poll nf_tables event socket", errno: errno)
             }
             if ready == 0 { return .transactions(done) }
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
-            if n < 0 {
-                let e = errno
-                if e == EINTR || e == EAGAIN { continue }
-                if e == ENOBUFS { assembler = NftTransactionAssembler(); return .overrun }
-                throw NetlinkError.system(operation: "recv nf_tables events", errno: e)
-            }
-            for message in try NetlinkMessage.parseAll(Array(buffer[0..<n])) {
-                if let transaction = try assembler.absorb(message) { done.append(transaction) }
+            do {
+                _ = try socket.receive(wait: false) { bytes in
+                    for message in try NetlinkMessage.parseAll(bytes) {
+                        if let transaction = try assembler.absorb(message) { done.append(transaction) }
+                    }
+                }
+            } catch let error as NetlinkError where error.errno == ENOBUFS {
+                assembler = NftTransactionAssembler()
+                return .overrun
             }
             wait = 0  // drain what is already queued, then return
         }

@@ -2,7 +2,8 @@ import CNftnl
 import Glibc
 
 /// A NETLINK_NETFILTER socket (libmnl) bound in a network namespace, with large buffers, capped
-/// acks and extended acks. Owns the C socket and closes it on deinit.
+/// acks and extended acks: the one place that opens, binds, enters a namespace for, configures
+/// and closes a netfilter netlink socket (requests, dumps and the event subscription all use it).
 public final class NetlinkSocket: MessageExchange {
     private let socket: OpaquePointer
     public let portID: UInt32
@@ -12,13 +13,14 @@ public final class NetlinkSocket: MessageExchange {
     public static let defaultBufferSize: Int32 = 64 << 20
 
     /// Opens the socket inside namespace `netns` (a name under /var/run/netns or a path), or in the
-    /// current namespace when nil.
-    public init(netns: String? = nil, bufferSize: Int32 = NetlinkSocket.defaultBufferSize) throws {
+    /// current namespace when nil. `purpose` names it in errors.
+    public init(netns: String? = nil, bufferSize: Int32 = NetlinkSocket.defaultBufferSize,
+                purpose: String = "requests") throws {
         let opened: OpaquePointer? = try NetworkNamespace.with(netns) {
             mnl_socket_open2(NETLINK_NETFILTER, Int32(SOCK_CLOEXEC.rawValue))
         }
         guard let opened else {
-            throw NetlinkError.system(operation: "socket(NETLINK_NETFILTER)\(netns.map { " in netns \($0)" } ?? "")",
+            throw NetlinkError.system(operation: "socket(NETLINK_NETFILTER) for \(purpose)\(netns.map { " in netns \($0)" } ?? "")",
                                       errno: errno)
         }
         socket = opened
@@ -26,7 +28,7 @@ public final class NetlinkSocket: MessageExchange {
         guard mnl_socket_bind(opened, 0, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
             let e = errno
             mnl_socket_close(opened)
-            throw NetlinkError.system(operation: "bind netlink socket", errno: e)
+            throw NetlinkError.system(operation: "bind netlink socket for \(purpose)", errno: e)
         }
         portID = mnl_socket_get_portid(opened)
         try setOption(SOL_SOCKET, SO_SNDBUFFORCE, bufferSize, "SO_SNDBUFFORCE")
@@ -36,6 +38,15 @@ public final class NetlinkSocket: MessageExchange {
     }
 
     deinit { mnl_socket_close(socket) }
+
+    /// The descriptor, for `poll`.
+    public var fileDescriptor: Int32 { mnl_socket_get_fd(socket) }
+
+    /// Joins (true) or leaves (false) multicast group `group` (e.g. NFNLGRP_NFTABLES).
+    public func membership(_ group: Int32, _ on: Bool) throws {
+        let option = on ? NETLINK_ADD_MEMBERSHIP : NETLINK_DROP_MEMBERSHIP
+        try setOption(SOL_NETLINK, option, group, "\(on ? "join" : "leave") netlink group \(group)")
+    }
 
     private func setOption(_ level: Int32, _ name: Int32, _ value: Int32, _ label: String) throws {
         var v = value
