@@ -9,6 +9,15 @@ public enum KubeChains {
     public static let proxyFirewall = "KUBE-PROXY-FIREWALL"
     public static let kubeletFirewall = "KUBE-FIREWALL"
 
+    /// The fixed chains kube-proxy maintains in each table (none outside nat and filter).
+    public static func fixed(in table: TableName) -> Set<String> {
+        switch table {
+        case .filter: return [services, externalServices, forward, nodePorts, proxyFirewall, kubeletFirewall]
+        case .nat: return [services, nodePorts, postrouting, markMasq]
+        default: return []
+        }
+    }
+
     /// Prefixes of the chains kube-proxy creates per service port / endpoint.
     public static let servicePrefixes = ["KUBE-SVC-", "KUBE-SVL-", "KUBE-EXT-", "KUBE-FW-", "KUBE-SEP-"]
 

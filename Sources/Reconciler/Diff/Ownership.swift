@@ -1,25 +1,11 @@
-/// Which chains and rules kpx-reconcile owns. Everything else is never touched.
+/// Which chains and rules kpx-reconcile owns, from kube-proxy's chain names (`KubeChains`).
+/// Everything else is never touched.
 public enum Ownership {
-    /// Prefixes of per-service chains (stale ones are deleted).
-    public static let serviceChainPrefixes = ["KUBE-SVC-", "KUBE-SVL-", "KUBE-EXT-", "KUBE-FW-", "KUBE-SEP-"]
-
     /// The fixed chains kube-proxy maintains in each table.
-    public static func fixedChains(_ table: TableName) -> Set<String> {
-        switch table {
-        case .filter:
-            return ["KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-FORWARD", "KUBE-NODEPORTS",
-                    "KUBE-PROXY-FIREWALL", "KUBE-FIREWALL"]
-        case .nat:
-            return ["KUBE-SERVICES", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-MARK-MASQ"]
-        default:
-            return []
-        }
-    }
+    public static func fixedChains(_ table: TableName) -> Set<String> { KubeChains.fixed(in: table) }
 
     /// Whether a per-service chain (KUBE-SVC/SVL/EXT/FW/SEP-…).
-    public static func isServiceChain(_ name: String) -> Bool {
-        serviceChainPrefixes.contains { name.hasPrefix($0) }
-    }
+    public static func isServiceChain(_ name: String) -> Bool { KubeChains.isServiceChain(name) }
 
     /// Whether we own this user chain in this table (we may flush, rewrite or delete it).
     public static func owns(chain name: String, in table: TableName) -> Bool {
@@ -35,7 +21,7 @@ public enum Ownership {
 
     /// Chains whose rule order between services is free (kube-proxy emits them in map order).
     public static func hasFreeOrder(_ chain: String) -> Bool {
-        chain == "KUBE-SERVICES" || chain == "KUBE-NODEPORTS"
+        chain == KubeChains.services || chain == KubeChains.nodePorts
     }
 
     /// Whether a rule must stay last in its free-order chain ("... must be the last rule ...").
