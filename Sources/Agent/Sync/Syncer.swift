@@ -1,0 +1,175 @@
+import Foundation
+import KubeClient
+import Logging
+import NetlinkBridge
+import Reconciler
+
+/// What a sync does, and everything it keeps between syncs: the API objects (`ObjectStore`), the
+/// incremental desired ruleset (`ChangeTracker`), the reconcile engine with its view of the
+/// kernel, and the per-sync duties. Confined to the agent's loop task.
+final class Syncer {
+    let configuration: AgentConfiguration
+    private(set) var store = ObjectStore()
+    private(set) var tracker: ChangeTracker
+    private let engine: ReconcileEngine
+    private let parts: SyncerParts
+    private var healthDuty = HealthCheckDuty()
+    private var udpDuty: StaleUDPDuty?
+    /// The nfacct objects exist (checked again after any failure).
+    private var accountingReady = false
+    /// When glibc's free memory was last returned to the system.
+    private var lastTrim = ContinuousClock.now
+
+    init(configuration: AgentConfiguration, engine: ReconcileEngine, parts: SyncerParts) {
+        self.configuration = configuration
+        self.engine = engine
+        self.parts = parts
+        tracker = ChangeTracker(settings: configuration.settings)
+        if parts.cleansConntrack {
+            udpDuty = StaleUDPDuty(netns: configuration.netns, family: configuration.settings.ipFamily)
+        }
+    }
+
+    private var logger: Logger { parts.logger }
+    private var metrics: AgentMetrics { parts.counters.metrics }
+
+    /// Every source has listed: syncs may start.
+    var isSynced: Bool { store.isSynced }
+    var hasPending: Bool { store.hasPending }
+
+    /// Takes one cluster event into the store (a Node into the settings).
+    func absorb(_ event: ClusterEvent) {
+        if case .node(let node) = event { return adopt(node) }
+        let changed = store.apply(event)
+        for issue in store.lastIssues {
+            parts.counters.invalidObject()
+            logger.warning("invalid API object skipped", metadata: ["object": "\(issue.object)", "field": "\(issue.field)",
+                                                                    "problem": "\(issue.message)"])
+        }
+        guard changed else { return }
+        switch event {
+        case .upsert(.service), .replace(.service, _): metrics.serviceChanges.increment()
+        case .delete(let key) where key.kind == .service: metrics.serviceChanges.increment()
+        default: metrics.endpointChanges.increment()
+        }
+        metrics.serviceChangesPending.set(to: Double(store.pendingServices.count))
+        metrics.endpointChangesPending.set(to: Double(store.pendingEndpoints.count))
+        metrics.lastQueuedTimestamp.set(to: Date().timeIntervalSince1970)
+        if store.isSynced { parts.health.queued() }
+    }
+
+    /// A new zone label changes which endpoints topology hints select: every service is recomputed.
+    private func adopt(_ node: NodeInfo) {
+        let health = parts.health
+        if health.nodeEligible == node.beingDeleted {
+            health.setNodeEligible(!node.beingDeleted)
+            logger.info("node eligibility changed", metadata: ["eligible": "\(!node.beingDeleted)"])
+        }
+        guard node.zone != tracker.settings.topologyZone, configuration.followsNodeZone else { return }
+        logger.info("node zone changed; recomputing every service", metadata: [
+            "from": "\(tracker.settings.topologyZone ?? "none")", "to": "\(node.zone ?? "none")"])
+        var settings = tracker.settings
+        settings.topologyZone = node.zone
+        tracker = ChangeTracker(settings: settings)
+        store.markAllPending()
+        if store.isSynced { health.queued() }
+    }
+
+    /// One sync, then the duties it concerns; returns whether the sync succeeded.
+    func sync(_ reason: SyncReason) async -> Bool {
+        guard program(reason) else { return false }
+        // Health-check ports open and close in the sync that programs or removes their rules.
+        await healthDuty.run(store, settings: tracker.settings, servers: parts.serviceHealth, metrics: metrics)
+        return true
+    }
+
+    /// Brings the kernel to the desired ruleset; on failure the previous rules stay.
+    private func program(_ reason: SyncReason) -> Bool {
+        let started = ContinuousClock.now
+        let pending = store.drain()
+        metrics.serviceChangesPending.set(to: 0)
+        metrics.endpointChangesPending.set(to: 0)
+        // Start-up, verification and settings changes compare every object; other syncs apply
+        // only what changed.
+        let whole = pending.full || reason == .initial || reason == .periodic
+        let recomputed = whole ? tracker.update(to: store.state) : tracker.apply(pending, from: store)
+        healthDuty.changed(whole ? nil : recomputed)
+        udpDuty?.changed(whole ? nil : recomputed)
+        let desired = tracker.ruleset
+        if reason == .initial || reason == .periodic { engine.invalidate() }
+        do {
+            if !accountingReady, let accounting = parts.accounting {
+                try accounting(desired)
+                accountingReady = true
+            }
+            // Only the chains changed since the last apply are planned while the engine's cached
+            // state is valid; after any re-read the whole ruleset is.
+            let outcome = try engine.reconcile(desired, change: tracker.unappliedChange)
+            tracker.clearUnappliedChanges()
+            let elapsed = ContinuousClock.now - started
+            parts.counters.synced(reason, outcome: outcome, elapsed: elapsed, desired: desired,
+                                  rereads: parts.patching.map { ($0.partialReads, $0.fullReads) })
+            log(reason, outcome: outcome, elapsed: elapsed, recomputed: recomputed.count)
+            if outcome.applied { udpDuty?.run(desired, store: store, metrics: metrics, logger: logger) }
+            trimMemory(afterRead: outcome.reread)
+            recordLatency(pending.triggers)
+            parts.health.updated()
+            return true
+        } catch {
+            engine.invalidate()
+            accountingReady = false
+            parts.counters.syncFailed(reason)
+            logger.error("sync failed; previous rules left in place, will retry", metadata: [
+                "reason": "\(reason.rawValue)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// A whole-table read leaves its decoding transients in glibc's arenas; so do, slowly, the
+    /// watch events and syncs of a running agent: hand them back after a read, and at most every
+    /// 10 s otherwise (steady RSS at 10k: see BENCHMARKS.md).
+    private func trimMemory(afterRead: Bool) {
+        guard afterRead || ContinuousClock.now - lastTrim > .seconds(10) else { return }
+        ReleasedMemory.trimNow()
+        lastTrim = .now
+    }
+
+    /// Network-programming latency from each change's trigger time to now.
+    private func recordLatency(_ triggers: [ServiceName: Date]) {
+        for (service, trigger) in triggers {
+            let latency = Date().timeIntervalSince(trigger)
+            guard latency >= 0 else { continue }
+            metrics.networkProgramming.record(.milliseconds(Int64(latency * 1000)))
+            // kube-proxy logs the same at V(4).
+            logger.debug("Network programming", metadata: ["endpoint": "\(service)", "elapsed": "\(latency)"])
+        }
+    }
+
+    private func log(_ reason: SyncReason, outcome: ReconcileOutcome, elapsed: Duration, recomputed: Int) {
+        let ops = outcome.applied ? outcome.plan.operations.count : 0
+        let read = outcome.reread ? "tables" : engine.patchedChains != nil ? "chains" : "cached"
+        var meta: Logger.Metadata = ["reason": "\(reason.rawValue)", "operations": "\(ops)", "servicesRecomputed": "\(recomputed)",
+                                     "read": "\(read)", "elapsed": "\(elapsed)"]
+        if outcome.retries > 0 { meta["generationConflicts"] = "\(outcome.retries)" }
+        if AgentCounters.repaired(reason, outcome) {
+            logger.warning("repaired rules changed by someone else: \(outcome.plan.summary)", metadata: meta)
+        } else if outcome.applied {
+            logger.info("synced: \(outcome.plan.summary)", metadata: meta)
+        } else {
+            logger.debug("in sync", metadata: meta)
+        }
+    }
+}
+
+/// What the syncer reports to and calls out to, built once by `ProxyAgent`.
+struct SyncerParts {
+    let counters: AgentCounters
+    let health: HealthState
+    let serviceHealth: ServiceHealthServers
+    let logger: Logger
+    /// Creates the nfacct objects the ruleset counts into (kernel backends with nfacct).
+    let accounting: ((Ruleset) throws -> Void)?
+    /// Re-reads only changed chains when the event log can vouch for them (kernel backends).
+    let patching: PatchingBackend?
+    let cleansConntrack: Bool
+}
