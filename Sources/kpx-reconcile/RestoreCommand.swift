@@ -28,46 +28,27 @@ struct RestoreCommand: ParsableCommand {
     @Option(name: .long, help: "auto (on a terminal), always or never.")
     var color: ColorChoice = .auto
 
-    /// How often a transaction is replanned when the ruleset changed underneath (ERESTART).
-    static let attempts = 3
-
     func run() throws {
         let text = try InputFiles.read(input)
         let script: RestoreScript
         do { script = try RestoreParser.parse(text, family: ipFamily) } catch {
             throw CLIError("\(input == "-" ? "<stdin>" : input): \(error)")
         }
-        let family = NftFamily(ipFamily)
+        let outcome: ReconcileOutcome
         do {
-            let client = try NftClient(netns: netns)
-            for attempt in 1...Self.attempts {
-                let names = script.tables.map(\.name)
-                let current = try TableReader.read(client, family: family, only: names)
-                var (plan, observed) = try RestorePlanner.minimalPlan(script, current: current, noflush: noflush)
-                if dryRun {
-                    print(PlanRenderer(color: color.enabled).render(plan, observed: observed), terminator: "")
-                    if !plan.isEmpty { throw ExitCode(2) }
-                    return
-                }
-                if plan.isEmpty {
-                    print("restored: nothing to do (the live tables already match)")
-                    return
-                }
-                if plan.generation == nil { plan.generation = try client.generation() }
-                do {
-                    try client.commit(try PlanTranslator.batch(plan))
-                    print("restored: \(plan.summary) in one transaction")
-                    return
-                } catch NftError.generationChanged where attempt < Self.attempts {
-                    continue
-                }
-            }
-        } catch let error as NftError {
+            let engine = ReconcileEngine(backend: try NetlinkBackend(netns: netns), family: ipFamily,
+                                         tables: script.tables.map(\.name))
+            outcome = try engine.restore(script, noflush: noflush, dryRun: dryRun)
+        } catch {
             throw CLIError("restore: \(error)")
-        } catch let error as NetlinkError {
-            throw CLIError("restore: \(error)")
-        } catch let error as RestorePlanner.Failure {
-            throw CLIError("restore: \(error)")
+        }
+        if dryRun {
+            print(PlanRenderer(color: color.enabled).render(outcome.plan, observed: outcome.observed ?? ObservedRuleset(ruleset: Ruleset(family: ipFamily))), terminator: "")
+            if !outcome.plan.isEmpty { throw ExitCode(2) }
+        } else if outcome.applied {
+            print("restored: \(outcome.plan.summary) in one transaction")
+        } else {
+            print("restored: nothing to do (the live tables already match)")
         }
     }
 }

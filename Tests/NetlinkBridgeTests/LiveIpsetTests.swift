@@ -34,7 +34,7 @@ struct LiveIpsetTests {
         """
         let client = try NftClient(netns: ns.name)
         let script = try RestoreParser.parse(text, family: .ipv4)
-        try client.commit(try RestorePlanner.plan(script, current: [], noflush: false))
+        _ = try TestRestore.run(script, client: client)
         let saved: String = try ns.exec(["iptables-save", "-t", "filter"])
         #expect(saved.contains("-A INPUT -p tcp -m set ! --match-set kpx-b dst,dst -m tcp --dport 80 -j DROP"))
         #expect(saved.contains("-A INPUT -m set --match-set kpx-a src --return-nomatch -j ACCEPT"))
@@ -44,11 +44,11 @@ struct LiveIpsetTests {
         // A rule naming an IPv6 set is refused (as iptables-restore refuses it).
         _ = try ns.exec(["ipset", "create", "kpx-v6", "hash:net", "family", "inet6"]) as String
         let v6 = try RestoreParser.parse(text.replacing("kpx-a", with: "kpx-v6"), family: .ipv4)
-        #expect(throws: NftError.self) { try client.commit(try RestorePlanner.plan(v6, current: tables, noflush: false)) }
+        #expect(throws: ReconcileError.self) { try TestRestore.run(v6, client: client) }
 
         // A rule naming a set that does not exist is refused before anything is sent.
         let bad = try RestoreParser.parse(text.replacing("kpx-a", with: "kpx-missing"), family: .ipv4)
-        #expect(throws: NftError.self) { try client.commit(try RestorePlanner.plan(bad, current: tables, noflush: false)) }
+        #expect(throws: ReconcileError.self) { try TestRestore.run(bad, client: client) }
         let after: String = try ns.exec(["iptables-save", "-t", "filter"])
         #expect(LiveRoundTripTests.normalized(after) == LiveRoundTripTests.normalized(saved))
     }

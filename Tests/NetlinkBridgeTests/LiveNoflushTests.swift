@@ -40,10 +40,9 @@ struct LiveNoflushTests {
         let client = try NftClient(netns: ours.name)
         let dockerBefore = try client.rules(family: .ipv4, table: "filter", chain: "DOCKER").map(\.handle)
         let script = try RestoreParser.parse(Self.change)
-        let current = try TableReader.read(client, family: .ipv4, only: [.filter])
-        let batch = try RestorePlanner.plan(script, current: current, noflush: true)
-        #expect(!batch.operations.contains { $0.chain == "DOCKER" }, "untouched chains are not rewritten")
-        try client.commit(batch)
+        let preview = try TestRestore.run(script, client: client, noflush: true, dryRun: true)
+        #expect(!preview.plan.operations.contains { $0.location.chain == "DOCKER" }, "untouched chains are not rewritten")
+        #expect(try TestRestore.run(script, client: client, noflush: true).applied)
         let a: String = try theirs.exec(["iptables-save"]), b: String = try ours.exec(["iptables-save"])
         #expect(LiveRoundTripTests.normalized(a) == LiveRoundTripTests.normalized(b))
         #expect(try client.rules(family: .ipv4, table: "filter", chain: "DOCKER").map(\.handle) == dockerBefore)
@@ -53,11 +52,12 @@ struct LiveNoflushTests {
         let ns = try TestNetns()
         _ = try ns.exec(["iptables-restore"], input: Self.base) as String
         let client = try NftClient(netns: ns.name)
-        let current = try TableReader.read(client, family: .ipv4, only: [.filter])
-        let batch = try RestorePlanner.plan(try RestoreParser.parse(Self.change), current: current, noflush: true)
+        let observed = try NetlinkBackend(client: client).observe(family: .ipv4, tables: [.filter])
+        let plan = try ScriptPlanner.plan(try RestoreParser.parse(Self.change), observed: observed, noflush: true)
+        let batch = try PlanTranslator.batch(plan)
         _ = try ns.exec(["iptables", "-A", "DOCKER", "-j", "RETURN"]) as String
         let before: String = try ns.exec(["iptables-save"])
-        #expect(throws: NftError.generationChanged(planned: current[0].generation)) { try client.commit(batch) }
+        #expect(throws: NftError.generationChanged(planned: observed.generation)) { try client.commit(batch) }
         let after: String = try ns.exec(["iptables-save"])
         #expect(LiveRoundTripTests.normalized(after) == LiveRoundTripTests.normalized(before))
     }

@@ -65,7 +65,7 @@ struct LiveRoundTripTests {
         for name in GoldenCaptureTests.nfacctObjects { try Nfacct.ensure(name, connection: ourClient.connection) }
         try TestIpsets.create(for: c.text, family: c.family, in: ours)
         let script = try RestoreParser.parse(c.text, family: c.family.ipFamily)
-        try ourClient.commit(try RestorePlanner.plan(script, current: [], noflush: false))
+        _ = try TestRestore.run(script, client: ourClient)
         let ourSave: String = try ours.exec([saveTool])
         #expect(Self.normalized(ourSave) == Self.normalized(saved), "restore of \(c.name)")
 

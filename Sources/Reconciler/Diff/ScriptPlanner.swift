@@ -2,6 +2,17 @@
 /// not: what `kpx-reconcile restore` applies (a restore script is an explicit instruction to
 /// change those chains). Rule order matters in every chain; unchanged rules are never rewritten.
 public enum ScriptPlanner {
+    /// The plan for `script` against what is live: the script applied to the live tables (the
+    /// tables it names rebuilt as iptables-restore does, or with `noflush` only the chains it
+    /// names), then the minimal difference. Rules we cannot decode are deleted when the script
+    /// drops them but never re-encoded.
+    public static func plan(_ script: RestoreScript, observed: ObservedRuleset, noflush: Bool) throws(ParseError) -> Plan {
+        var base = observed.ruleset
+        if !noflush { base.tables = base.tables.filter { table in !script.tables.contains { $0.name == table.name } } }
+        let desired = try script.apply(to: base, noflush: noflush)
+        return plan(observed: observed, desired: desired, tables: script.tables.map(\.name))
+    }
+
     public static func plan(observed: ObservedRuleset, desired: Ruleset, tables: [TableName]) -> Plan {
         var creations: [PlanOperation] = [], changes: [PlanOperation] = [], fills: [PlanOperation] = []
         var flushes: [PlanOperation] = [], deletions: [PlanOperation] = []

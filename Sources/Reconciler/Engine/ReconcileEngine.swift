@@ -21,6 +21,8 @@ public enum ReconcileError: Error, CustomStringConvertible {
     case conflictsExhausted(attempts: Int)
     case backend(Error)
     case verifyFailed(Plan)
+    /// A restore script that cannot be applied to the live tables (e.g. a rule deleted that is not there).
+    case script(ParseError)
 
     public var description: String {
         switch self {
@@ -28,6 +30,7 @@ public enum ReconcileError: Error, CustomStringConvertible {
             return "the ruleset kept changing under us: \(attempts) attempts ended in ERESTART; nothing applied"
         case .backend(let error): return "\(error)"
         case .verifyFailed(let plan): return "verification failed: live state differs from desired (\(plan.summary))"
+        case .script(let error): return "\(error)"
         }
     }
 }
