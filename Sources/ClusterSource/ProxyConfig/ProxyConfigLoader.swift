@@ -46,7 +46,7 @@ public enum ProxyConfigLoader {
             throw LoadError(path: path, message: "apiVersion \(rules.apiVersion ?? "missing") is not kubeproxy.config.k8s.io/*")
         }
         if let mode = rules.mode, !mode.isEmpty, mode != "iptables" {
-            throw LoadError(path: path, message: "mode \(mode): only the iptables mode is reproduced")
+            throw LoadError(path: path, message: "config mode \"\(mode)\": kpx-reconcile implements kube-proxy's iptables mode only (want \"iptables\" or empty)")
         }
         return ProxyConfigFile(rules: rules, agent: agent, warnings: ConfigSchema.unknownFields(text).map { "\(path): \($0)" })
     }
