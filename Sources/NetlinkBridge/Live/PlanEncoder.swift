@@ -15,6 +15,12 @@ public struct EncodedPlan: Sendable {
 
     /// Batch operation `index` rebuilt (for an error naming it); nil when out of range.
     func operation(at index: Int) throws -> NftOperation? {
+        try Self.operation(at: index, plan: plan, planIndex: planIndex, firstOperation: firstOperation)
+    }
+
+    /// `operation(at:)` from the parts that name operations (capturing these, not the plan's
+    /// datagram, keeps the datagram uniquely referenced while it is numbered in place).
+    static func operation(at index: Int, plan: Plan, planIndex: [Int32], firstOperation: [Int32]) throws -> NftOperation? {
         guard planIndex.indices.contains(index) else { return nil }
         let j = Int(planIndex[index])
         let family = NftFamily(plan.family)
@@ -97,21 +103,16 @@ extension NftClient {
     /// encoded echoing inserts, returns the handle of each inserted rule by plan index (an echo
     /// lost to a receive overrun is absent); otherwise an empty map. The datagram is numbered in place.
     public func commit(_ encoded: inout EncodedPlan) throws -> [Int: UInt64] {
-        let plan = encoded.plan, planIndex = encoded.planIndex, echo = encoded.echoesInserts
+        let plan = encoded.plan, planIndex = encoded.planIndex, first = encoded.firstOperation, echo = encoded.echoesInserts
         var handles: [Int: UInt64] = [:]
-        let replies = try connection.sendBatch(&encoded.datagram) { index, reply in
+        let naming = { (i: Int) in try EncodedPlan.operation(at: i, plan: plan, planIndex: planIndex, firstOperation: first) }
+        try commit(&encoded.datagram, generation: plan.generation, operation: naming, reply: { index, reply in
             guard echo, planIndex.indices.contains(index - 1) else { return }
             let j = Int(planIndex[index - 1])
             guard case .insertRule(let table, let chain, _, _) = plan.operations[j],
                   let handle = InsertEcho.handle(in: reply, table: table.rawValue, chain: chain) else { return }
             handles[j] = handle
-        }
-        try Self.throwIfRefused(replies.errors, seqs: replies.seqs, generation: plan.generation) {
-            try encoded.operation(at: $0)
-        }
-        // Echoes are only sent by a commit that went through; without one, an overrun leaves the
-        // outcome unknown.
-        if let overrun = replies.overrun, handles.isEmpty { throw overrun }
+        }, echoed: { !handles.isEmpty })
         return handles
     }
 }

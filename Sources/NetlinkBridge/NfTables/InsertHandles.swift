@@ -7,26 +7,16 @@ extension NftClient {
     /// its `.addRule` in `batch.operations`. An insert whose echo was lost (receive buffer overrun)
     /// is absent, never guessed; without `echo` the result is empty.
     public func commit(_ batch: NftBatch, echo: Bool) throws -> [Int: UInt64] {
-        guard echo else {
-            try commit(batch)
-            return [:]
-        }
         let batch = try bindingIpsets(batch)
         var handles: [Int: UInt64] = [:]
-        var datagram = batch.datagram(echoingInserts: true)
-        let replies = try connection.sendBatch(&datagram) { index, reply in
+        var datagram = batch.datagram(echoingInserts: echo)
+        try commit(&datagram, generation: batch.generation, operation: { batch.operations[$0] }, reply: { index, reply in
             // Message 0 is batch begin; operation i is message i + 1.
             let op = index - 1
-            guard batch.operations.indices.contains(op),
+            guard echo, batch.operations.indices.contains(op),
                   let handle = InsertEcho.handle(in: reply, answering: batch.operations[op]) else { return }
             handles[op] = handle
-        }
-        try Self.throwIfRefused(replies.errors, seqs: replies.seqs, generation: batch.generation) {
-            batch.operations[$0]
-        }
-        // Echoes are only sent by a commit that went through; without one, an overrun leaves the
-        // outcome unknown, as it does for `commit(_:)`.
-        if let overrun = replies.overrun, handles.isEmpty { throw overrun }
+        }, echoed: { !handles.isEmpty })
         return handles
     }
 }

@@ -95,14 +95,18 @@ public final class NftClient {
 
     /// Commits `batch` atomically. Throws `.generationChanged` on ERESTART and `.rejected` naming
     /// the first operation the kernel refused; in both cases nothing was applied.
-    public func commit(_ batch: NftBatch) throws {
-        let batch = try bindingIpsets(batch)
-        var datagram = batch.datagram()
-        let replies = try connection.sendBatch(&datagram) { _, _ in }
-        if let overrun = replies.overrun { throw overrun }
-        try Self.throwIfRefused(replies.errors, seqs: replies.seqs, generation: batch.generation) {
-            batch.operations[$0]
-        }
+    public func commit(_ batch: NftBatch) throws { _ = try commit(batch, echo: false) }
+
+    /// The one commit path (every other form encodes into a datagram and comes here): numbers and
+    /// sends `datagram`, hands each reply answering message i to `reply`, and throws the first
+    /// refusal (`operation` names batch operation i). A receive overrun leaves the outcome
+    /// unknown and is thrown unless `echoed` says the commit's echoes arrived (only a commit that
+    /// went through sends them).
+    func commit(_ datagram: inout BatchDatagram, generation: UInt32?, operation: (Int) throws -> NftOperation?,
+                reply: (_ index: Int, _ reply: NetlinkMessageView) -> Void, echoed: () -> Bool = { false }) throws {
+        let replies = try connection.sendBatch(&datagram) { index, message in reply(index, message) }
+        try Self.throwIfRefused(replies.errors, seqs: replies.seqs, generation: generation, operation: operation)
+        if let overrun = replies.overrun, !echoed() { throw overrun }
     }
 
     /// `batch` with its set matches bound through the client's ipset lookup.
