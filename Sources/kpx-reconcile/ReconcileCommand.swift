@@ -59,20 +59,22 @@ struct ReconcileCommand: ParsableCommand {
         if skipped { throw exitSkippedObjects }
     }
 
-    /// After a commit, deletes the conntrack entries of UDP flows to endpoints the rules no
-    /// longer use (kube-proxy does the same). The rules are already applied, so a failure here is
-    /// a warning, not an error.
+    /// After a commit, deletes the conntrack entries of UDP flows to services whose endpoints
+    /// changed and that an endpoint no longer answers (kube-proxy does the same; one rule with the
+    /// agent's, `UDPServiceTargets`). The rules are already applied, so a failure here is a
+    /// warning, not an error.
     private func clearUDPFlows(toEndpointsRemovedBy outcome: ReconcileOutcome, desired: Ruleset, backend: NetlinkBackend) {
         guard let live = outcome.observed else { return }
-        let stale = StaleUDPEndpoints.between(live: live.ruleset, desired: desired)
-        guard !stale.isEmpty else { return }
+        let targets = UDPServiceTargets(desired)
+        guard !targets.isEmpty, targets != UDPServiceTargets(live.ruleset) else { return }
         do {
-            let count = try backend.deleteUDPFlows(to: stale, family: desired.family)
-            if output == .text && count > 0 {
-                print("cleared \(count) conntrack entries of UDP flows to removed endpoints (\(stale.sorted { "\($0)" < "\($1)" }.map(\.description).joined(separator: ", ")))")
+            let deleted = try backend.deleteStaleUDPFlows(targets, family: desired.family)
+            if output == .text && !deleted.isEmpty {
+                let ends = Set(deleted.map { UDPServiceTargets.Address(ip: $0.reply.source, port: $0.reply.sourcePort).description })
+                print("cleared \(deleted.count) conntrack entries of UDP flows to endpoints the rules no longer use (\(ends.sorted().joined(separator: ", ")))")
             }
         } catch {
-            FileHandle.standardError.write(Data("kpx-reconcile: warning: conntrack cleanup for removed UDP endpoints failed: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("kpx-reconcile: warning: conntrack cleanup of stale UDP flows failed: \(error)\n".utf8))
         }
     }
 

@@ -105,18 +105,15 @@ import Testing
         let eps: Set<A> = [A(ip: IPAddress("10.1.0.1")!, port: 5353), A(ip: IPAddress("10.1.0.2")!, port: 5353)]
         #expect(targets.services == [A(ip: IPAddress("172.30.0.10")!, port: 53): eps], "TCP ports and services without endpoints are not targets")
         #expect(targets.nodePorts == [30053: eps])
-        func flow(_ dst: String, _ dport: UInt16, reply: String, _ rport: UInt16, proto: UInt8 = 17) -> ConntrackFlow {
-            ConntrackFlow(original: ConntrackTuple(source: IPAddress("10.9.9.9")!, destination: IPAddress(dst)!, proto: proto, sourcePort: 40000, destinationPort: dport),
-                          reply: ConntrackTuple(source: IPAddress(reply)!, destination: IPAddress("10.9.9.9")!, proto: proto, sourcePort: rport, destinationPort: 40000),
-                          zone: nil)
+        func flow(_ dst: String, _ dport: UInt16, reply: String, _ rport: UInt16) -> UDPServiceTargets.Flow {
+            .init(destination: A(ip: IPAddress(dst)!, port: dport), replySource: A(ip: IPAddress(reply)!, port: rport))
         }
         let flows = [flow("172.30.0.10", 53, reply: "10.1.0.1", 5353),      // live endpoint: kept
                      flow("172.30.0.10", 53, reply: "10.1.0.3", 5353),      // gone endpoint: stale
                      flow("172.30.0.10", 53, reply: "172.30.0.10", 53),     // black-holed before endpoints: stale
                      flow("192.168.0.2", 30053, reply: "10.1.0.9", 5353),   // node port, gone endpoint: stale
-                     flow("172.30.0.10", 53, reply: "10.1.0.3", 5353, proto: 6),  // TCP: never
                      flow("172.30.0.20", 53, reply: "172.30.0.20", 53)]     // no endpoints yet: kept
-        #expect(targets.stale(flows) == [flows[1], flows[2], flows[3]])
+        #expect(flows.filter(targets.isStale) == [flows[1], flows[2], flows[3]])
     }
 
     @Test func bindAddresses() {

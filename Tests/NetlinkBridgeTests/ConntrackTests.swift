@@ -23,11 +23,11 @@ struct ConntrackTests {
     @Test func udpReplySourceIPv4AndIPv6() throws {
         let v4 = try #require(ConntrackClient.tuple(tuple(v6: false, source: IPAddress("10.244.1.11")!,
                                                           destination: IPAddress("10.0.0.9")!, proto: 17, sourcePort: 5353)))
-        #expect(UDPEndpoint(address: v4.source, port: v4.sourcePort) == UDPEndpoint(address: IPAddress("10.244.1.11")!, port: 5353))
+        #expect(v4.source == IPAddress("10.244.1.11")! && v4.sourcePort == 5353)
         #expect(v4.proto == 17 && v4.destinationPort == 9)
         let v6 = try #require(ConntrackClient.tuple(tuple(v6: true, source: IPAddress("fd00:10::b")!,
                                                           destination: IPAddress("fd00:10::1")!, proto: 17, sourcePort: 53)))
-        #expect(UDPEndpoint(address: v6.source, port: v6.sourcePort) == UDPEndpoint(address: IPAddress("fd00:10::b")!, port: 53))
+        #expect(v6.source == IPAddress("fd00:10::b")! && v6.sourcePort == 53)
     }
 
     @Test func tcpTuplesKeepTheirProtocol() throws {

@@ -31,8 +31,7 @@ struct StaleUDPDuty {
         defer { metrics.conntrackReconcileDuration.record(ContinuousClock.now - started) }
         do {
             if conntrack == nil { conntrack = try ConntrackClient(netns: netns) }
-            let stale = targets.stale(try conntrack!.flows(family: family, proto: 17))
-            for flow in stale { try conntrack!.delete(flow) }
+            let stale = try conntrack!.deleteStaleUDPFlows(targets, family: family)
             cleaned = targets
             if !stale.isEmpty {
                 metrics.conntrackDeleted.increment(by: Int64(stale.count))

@@ -1,25 +1,26 @@
 import Reconciler
 
 extension ConntrackClient {
-    /// Deletes every UDP entry of `family` whose reply comes from one of `endpoints` (the flows
-    /// DNATed to them); returns how many were deleted. kube-proxy clears these after removing a
-    /// UDP endpoint: without it a client that keeps its source port keeps reaching the removed
-    /// endpoint until the entry times out.
-    public func deleteUDPFlows(to endpoints: Set<UDPEndpoint>, family: IPFamily) throws -> Int {
-        guard !endpoints.isEmpty else { return 0 }
-        var deleted = 0
-        for flow in try flows(family: family, proto: 17)
-        where endpoints.contains(UDPEndpoint(address: flow.reply.source, port: flow.reply.sourcePort)) {
-            try delete(flow)
-            deleted += 1
-        }
-        return deleted
+    /// Deletes every UDP entry of `family` that `targets` call stale (kube-proxy's
+    /// `CleanStaleEntries`: a flow to a UDP service answered by what is no longer one of its
+    /// endpoints); returns the entries deleted. Walks the kernel's whole conntrack table.
+    public func deleteStaleUDPFlows(_ targets: UDPServiceTargets, family: IPFamily) throws -> [ConntrackFlow] {
+        guard !targets.isEmpty else { return [] }
+        let stale = try flows(family: family, proto: 17).filter { targets.isStale(Self.udpFlow($0)) }
+        for flow in stale { try delete(flow) }
+        return stale
+    }
+
+    /// A conntrack flow as the stale-UDP rule sees it.
+    static func udpFlow(_ flow: ConntrackFlow) -> UDPServiceTargets.Flow {
+        .init(destination: .init(ip: flow.original.destination, port: flow.original.destinationPort),
+              replySource: .init(ip: flow.reply.source, port: flow.reply.sourcePort))
     }
 }
 
 extension NetlinkBackend {
-    /// Deletes the conntrack entries of UDP flows to `endpoints` in this backend's namespace.
-    public func deleteUDPFlows(to endpoints: Set<UDPEndpoint>, family: IPFamily) throws -> Int {
-        try ConntrackClient(connection: client.connection).deleteUDPFlows(to: endpoints, family: family)
+    /// `ConntrackClient.deleteStaleUDPFlows` in this backend's namespace.
+    public func deleteStaleUDPFlows(_ targets: UDPServiceTargets, family: IPFamily) throws -> [ConntrackFlow] {
+        try ConntrackClient(connection: client.connection).deleteStaleUDPFlows(targets, family: family)
     }
 }

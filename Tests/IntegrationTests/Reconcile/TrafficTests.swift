@@ -55,7 +55,7 @@ struct TrafficTests {
         let before = try probeAll()
         #expect(!before.contains("-") && before.contains("pod1"), "\(before)")
         let update = try Kpx.reconcile(topology.node, [Self.after], flags)
-        #expect(update.status == 0 && update.stdout.contains("conntrack entries of UDP flows to removed endpoints (10.244.1.11:5353)"),
+        #expect(update.status == 0 && update.stdout.contains("conntrack entries of UDP flows to endpoints the rules no longer use (10.244.1.11:5353)"),
                 "\(update.stdout)\(update.stderr)")
         let after = try probeAll()
         #expect(!after.contains("-") && !after.contains("pod1"), "same-port UDP flows still reach the removed endpoint: \(after)")

@@ -1,22 +1,38 @@
-import NetlinkBridge
-import Reconciler
-
 /// kube-proxy's `CleanStaleEntries` for UDP: a conntrack entry to a UDP service address or node
 /// port whose reply comes from something that is no longer one of that service's endpoints is
 /// stale (an endpoint went away, or traffic was black-holed before the first endpoint existed).
-/// The endpoints are read from the rules we program (what the kernel actually does).
-struct UDPServiceTargets: Equatable {
-    struct Address: Hashable { var ip: IPAddress; var port: UInt16 }
+/// The endpoints are read from the rules we program (what the kernel actually does). The one
+/// stale-UDP rule, for the CLI and the agent.
+public struct UDPServiceTargets: Equatable, Sendable {
+    public struct Address: Hashable, Sendable, CustomStringConvertible {
+        public var ip: IPAddress
+        public var port: UInt16
+        public init(ip: IPAddress, port: UInt16) {
+            self.ip = ip
+            self.port = port
+        }
+        public var description: String { ip.family == .ipv6 ? "[\(ip)]:\(port)" : "\(ip):\(port)" }
+    }
+
+    /// One UDP conntrack entry as the rule sees it: where the client sent it, who answers.
+    public struct Flow: Hashable, Sendable {
+        public var destination: Address
+        public var replySource: Address
+        public init(destination: Address, replySource: Address) {
+            self.destination = destination
+            self.replySource = replySource
+        }
+    }
 
     /// Service IP:port (cluster, external and load-balancer IPs) -> endpoint IP:port.
-    var services: [Address: Set<Address>] = [:]
+    public private(set) var services: [Address: Set<Address>] = [:]
     /// Node port -> endpoint IP:port.
-    var nodePorts: [UInt16: Set<Address>] = [:]
+    public private(set) var nodePorts: [UInt16: Set<Address>] = [:]
 
-    var isEmpty: Bool { services.isEmpty && nodePorts.isEmpty }
+    public var isEmpty: Bool { services.isEmpty && nodePorts.isEmpty }
 
     /// UDP targets with at least one endpoint, from the nat table of `ruleset`.
-    init(_ ruleset: Ruleset) {
+    public init(_ ruleset: Ruleset) {
         guard let nat = ruleset.tables.first(where: { $0.name == .nat }) else { return }
         let chains = Dictionary(nat.chains.map { ($0.name, $0.rules) }, uniquingKeysWith: { a, _ in a })
         func endpoints(_ chain: String, _ seen: inout Set<String>) -> Set<Address> {
@@ -53,16 +69,11 @@ struct UDPServiceTargets: Equatable {
         return nil
     }
 
-    /// The flows to delete.
-    func stale(_ flows: [ConntrackFlow]) -> [ConntrackFlow] {
-        flows.filter { flow in
-            guard flow.original.proto == 17 else { return false }
-            let replySource = Address(ip: flow.reply.source, port: flow.reply.sourcePort)
-            if let eps = services[Address(ip: flow.original.destination, port: flow.original.destinationPort)] {
-                return !eps.contains(replySource)
-            }
-            if let eps = nodePorts[flow.original.destinationPort] { return !eps.contains(replySource) }
-            return false
-        }
+    /// Whether a UDP flow is stale: sent to a service address or node port that has endpoints,
+    /// answered by something that is not one of them.
+    public func isStale(_ flow: Flow) -> Bool {
+        if let eps = services[flow.destination] { return !eps.contains(flow.replySource) }
+        if let eps = nodePorts[flow.destination.port] { return !eps.contains(flow.replySource) }
+        return false
     }
 }
