@@ -24,10 +24,10 @@ let package = Package(
         // No C, no I/O (Foundation only).
         .target(name: "Reconciler"),
         // libnftnl + libmnl, imported only by NetlinkBridge.
-        .systemLibrary(name: "CNftnl", pkgConfig: "libnftnl",
+        .systemLibrary(name: "CNetfilter", pkgConfig: "libnftnl",
                        providers: [.apt(["libnftnl-dev", "libmnl-dev"])]),
         // The only module that touches C: netlink reads and writes of nf_tables.
-        .target(name: "NetlinkBridge", dependencies: ["Reconciler", "CNftnl"]),
+        .target(name: "NetlinkBridge", dependencies: ["Reconciler", "CNetfilter"]),
         // Reads Kubernetes manifests (YAML/JSON files) into Reconciler's value types.
         .target(name: "ClusterSource", dependencies: [
             "Reconciler", .product(name: "Yams", package: "Yams"),

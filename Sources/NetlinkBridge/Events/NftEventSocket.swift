@@ -1,4 +1,4 @@
-import CNftnl
+import CNetfilter
 import Glibc
 
 /// One object change the kernel announced on NFNLGRP_NFTABLES.

@@ -1,4 +1,4 @@
-import CNftnl
+import CNetfilter
 import Glibc
 
 /// ipset's getsockopt protocol (`SO_IP_SET` on a raw IPv4 socket), as libxt_set uses it: the

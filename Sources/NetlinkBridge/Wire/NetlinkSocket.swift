@@ -1,4 +1,4 @@
-import CNftnl
+import CNetfilter
 import Glibc
 
 /// A NETLINK_NETFILTER socket (libmnl) bound in a network namespace, with large buffers, capped

@@ -1,4 +1,4 @@
-import CNftnl
+import CNetfilter
 import Glibc
 
 /// Runs a short synchronous body with the calling thread switched into a named network namespace

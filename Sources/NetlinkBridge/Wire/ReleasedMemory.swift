@@ -1,4 +1,4 @@
-import CNftnl
+import CNetfilter
 
 /// Gives freed heap memory back to the system. glibc keeps what a large batch freed (its
 /// datagram and encoding transients) in its arenas, so without this the resident size after a

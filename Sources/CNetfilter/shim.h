@@ -1,7 +1,8 @@
-#ifndef KPX_CNFTNL_SHIM_H
-#define KPX_CNFTNL_SHIM_H
-/* libmnl + libnftnl for NetlinkBridge, plus static-inline wrappers for what does not import
- * into Swift (function-like macros, GNU-only declarations). */
+#ifndef KPX_CNETFILTER_SHIM_H
+#define KPX_CNETFILTER_SHIM_H
+/* CNetfilter: the netfilter C libraries NetlinkBridge wraps (libmnl: sockets; libnftnl: rule
+ * printing and the encoder cross-check; the kernel's netfilter and ipset headers), plus
+ * static-inline wrappers for what does not import into Swift (macros, GNU-only declarations). */
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h> /* before any linux/ header: libc-compat.h then skips linux/in.h, in6.h */
@@ -29,15 +30,6 @@ extern int setns(int fd, int nstype);
 static inline int kpx_clone_newnet(void) { return 0x40000000; }
 
 static inline int kpx_setns(int fd, int nstype) { return setns(fd, nstype); }
-
-/* MNL_SOCKET_BUFFER_SIZE is a function-like macro. */
-static inline size_t kpx_mnl_socket_buffer_size(void) { return MNL_SOCKET_BUFFER_SIZE; }
-
-/* nftnl_rule_nlmsg_build_hdr & co. are macros over nftnl_nlmsg_build_hdr. */
-static inline struct nlmsghdr *kpx_nftnl_rule_nlmsg_build_hdr(char *buf, uint16_t cmd, uint16_t family,
-                                                             uint16_t flags, uint32_t seq) {
-    return nftnl_nlmsg_build_hdr(buf, cmd, family, flags, seq);
-}
 
 /* ipset's getsockopt protocol (SO_IP_SET on a raw IPv4 socket, linux/netfilter/ipset/ip_set.h):
  * each returns 0 or -errno. The socket must have been opened in the namespace whose sets we mean. */
@@ -90,6 +82,4 @@ static inline int kpx_ipset_index_by_name(int fd, unsigned int version, const ch
 static inline int kpx_ipset_maxnamelen(void) { return IPSET_MAXNAMELEN; }
 static inline int kpx_ipset_invalid_id(void) { return IPSET_INVALID_ID; }
 
-/* errno as a function (thread-local access from Swift). */
-static inline int kpx_errno(void) { return errno; }
 #endif
