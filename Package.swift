@@ -106,3 +106,13 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Compiler-enforced boundaries for every Swift target of ours: an import is internal unless
+// written `public import` (a module cannot leak what it uses), and a file sees only the members
+// of modules it imports itself.
+for target in package.targets where target.type != .system && target.type != .plugin {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

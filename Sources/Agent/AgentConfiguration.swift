@@ -1,5 +1,5 @@
-import KubeClient
-import Reconciler
+public import KubeClient
+public import Reconciler
 
 /// How the agent runs: kube-proxy's sync periods and the node's proxy settings.
 public struct AgentConfiguration: Sendable {

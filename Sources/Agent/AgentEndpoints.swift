@@ -1,3 +1,6 @@
+import Reconciler
+import Prometheus
+import Logging
 import NIOHTTP1
 import Synchronization
 

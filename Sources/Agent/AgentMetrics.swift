@@ -1,4 +1,4 @@
-import Prometheus
+public import Prometheus
 import Synchronization
 import Reconciler
 

@@ -1,8 +1,9 @@
+import ClusterSource
 import Dispatch
 import Foundation
 import KubeClient
-import Logging
-import Reconciler
+public import Logging
+public import Reconciler
 
 /// Builds the sources and the agent, serves the endpoints, and stops on SIGTERM/SIGINT.
 public struct AgentRunner: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import NetlinkBridge
+public import NetlinkBridge
 import Reconciler
 import Synchronization
 

@@ -1,7 +1,7 @@
 import Logging
-import NIOCore
-import NIOHTTP1
-import NIOPosix
+public import NIOCore
+public import NIOHTTP1
+public import NIOPosix
 
 /// One HTTP response.
 public struct HTTPReply: Sendable {

@@ -1,8 +1,8 @@
 import Foundation
-import KubeClient
-import Logging
+public import KubeClient
+public import Logging
 import NetlinkBridge
-import Reconciler
+public import Reconciler
 import Synchronization
 
 /// The node agent: follows cluster sources, keeps the desired ruleset incrementally, and brings

@@ -1,5 +1,5 @@
 import Foundation
-import Reconciler
+public import Reconciler
 import Yams
 
 /// Writes Services and EndpointSlices as a multi-document YAML manifest that `ManifestLoader`

@@ -1,6 +1,6 @@
-import ClusterSource
+public import ClusterSource
 import Foundation
-import Reconciler
+public import Reconciler
 
 /// What a source reports. Sources report `replace` after every (re)list and `synced` once the
 /// first list of a kind is complete; the agent programs nothing before every kind is synced.

@@ -1,6 +1,6 @@
 import ClusterSource
 import Foundation
-import Logging
+public import Logging
 import Reconciler
 
 /// `--services-dir DIR`: Services and EndpointSlices from the manifest files (`*.yaml`, `*.yml`,

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
-import Foundation
-import NIOCore
+public import Foundation
+public import NIOCore
 import NIOHTTP1
 import NIOSSL
 

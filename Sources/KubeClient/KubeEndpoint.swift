@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Yams
 
 /// Where the API server is and how to authenticate to it.

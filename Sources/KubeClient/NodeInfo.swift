@@ -1,6 +1,6 @@
 import ClusterSource
 import Foundation
-import Logging
+public import Logging
 
 /// The node object's labels kube-proxy reads (topology zone).
 public struct NodeInfo: Sendable, Equatable {

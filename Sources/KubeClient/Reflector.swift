@@ -1,6 +1,6 @@
-import ClusterSource
+public import ClusterSource
 import Foundation
-import Logging
+public import Logging
 import Reconciler
 
 /// List+watch of one kind, as client-go's reflector does it: list (paginated) to get a complete

@@ -1,4 +1,4 @@
-import NetlinkBridge
+public import NetlinkBridge
 
 /// An in-memory `MessageExchange` for tests: every sent datagram is recorded and handed to a
 /// responder that returns the reply datagrams (delivered in order, as the kernel queues them).

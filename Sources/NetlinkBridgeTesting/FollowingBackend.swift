@@ -1,5 +1,5 @@
-import NetlinkBridge
-import Reconciler
+public import NetlinkBridge
+public import Reconciler
 
 /// A backend that also names the chains others changed since a generation, from the kernel's
 /// change notifications (`ChangeFollower`), so the engine re-reads only those chains after a

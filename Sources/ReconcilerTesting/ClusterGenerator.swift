@@ -1,4 +1,4 @@
-import Reconciler
+public import Reconciler
 
 /// A synthetic cluster for benchmarks and tests: `count` Services with their EndpointSlices,
 /// shaped like a typical large cluster (2-3 endpoints each, 10% NodePorts, a few LoadBalancers and

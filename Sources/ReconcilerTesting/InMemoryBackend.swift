@@ -1,4 +1,4 @@
-import Reconciler
+public import Reconciler
 
 /// A kernel stand-in for tests and previews: an all-or-nothing store of rulesets with a
 /// generation counter, and a hook to simulate another writer.

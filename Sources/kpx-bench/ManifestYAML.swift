@@ -1,3 +1,4 @@
+import FoundationEssentials
 import ClusterSource
 import Reconciler
 import ReconcilerTesting

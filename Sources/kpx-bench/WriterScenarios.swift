@@ -1,3 +1,4 @@
+import ReconcilerTesting
 import Foundation
 import NetlinkBridge
 import Reconciler

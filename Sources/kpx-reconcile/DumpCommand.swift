@@ -1,7 +1,7 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import NetlinkBridge
-import Reconciler
+public import Reconciler
 
 /// `kpx-reconcile dump`: prints a ruleset as canonical iptables-save text, from a file or
 /// (without `--input`) from the live tables of a network namespace read over netlink.

@@ -1,3 +1,4 @@
+import NIOCore
 import ClusterSource
 import Agent
 import Foundation

@@ -1,3 +1,4 @@
+import Reconciler
 import ClusterSource
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import Prometheus
 import Logging
 import NetlinkBridge
 import Reconciler

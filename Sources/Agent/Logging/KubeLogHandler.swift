@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import Synchronization
 
 /// kube-proxy's `--logging-format`: `text` is one logfmt line per event with the message first

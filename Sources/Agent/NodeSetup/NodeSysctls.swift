@@ -1,6 +1,6 @@
 import Foundation
 import NetlinkBridge
-import Reconciler
+public import Reconciler
 
 /// The kernel settings kube-proxy makes in iptables mode (pkg/proxy/conntrack/sysctls.go and the
 /// iptables proxier): conntrack limits and timeouts, `route_localnet` for localhost NodePorts.

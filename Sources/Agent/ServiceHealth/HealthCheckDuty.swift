@@ -1,3 +1,4 @@
+import Prometheus
 import Reconciler
 
 /// Keeps the health-check node ports and the no-local-endpoints gauges in step with the Services

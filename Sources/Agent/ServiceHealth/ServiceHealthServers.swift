@@ -1,7 +1,8 @@
-import Logging
-import NIOCore
-import NIOPosix
-import Reconciler
+import Prometheus
+public import Logging
+public import NIOCore
+public import NIOPosix
+public import Reconciler
 import Synchronization
 
 /// The HTTP servers on health-check node ports (kube-proxy's ServiceHealthServer): one listener

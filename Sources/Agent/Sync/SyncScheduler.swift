@@ -1,3 +1,5 @@
+import KubeClient
+
 /// When the agent syncs, and why: change syncs paced by `ChangePacing` (latency-first by default;
 /// kube-proxy's bounded-frequency runner with `--iptables-min-sync-period`), drift repair at once
 /// (spaced), the periodic full verification, and retries with backoff after failures. Holds only

@@ -1,3 +1,5 @@
+import Prometheus
+import ClusterSource
 import Foundation
 import KubeClient
 import Logging

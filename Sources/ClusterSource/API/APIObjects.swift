@@ -1,5 +1,5 @@
-import Foundation
-import Reconciler
+public import Foundation
+public import Reconciler
 
 /// The two kinds of API object the agent follows.
 public enum ObjectKind: String, Sendable, Hashable, CaseIterable {

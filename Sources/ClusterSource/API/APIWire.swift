@@ -1,5 +1,5 @@
-import Foundation
-import Reconciler
+public import Foundation
+public import Reconciler
 
 /// The parts of `metadata` the client needs beside what `ObjectMeta` holds.
 struct WireMeta: Decodable {

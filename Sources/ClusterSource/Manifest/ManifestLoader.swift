@@ -1,5 +1,5 @@
-import Foundation
-import Reconciler
+public import Foundation
+public import Reconciler
 
 /// Services and EndpointSlices read from manifests, with every problem found on the way.
 public struct LoadedObjects: Sendable {

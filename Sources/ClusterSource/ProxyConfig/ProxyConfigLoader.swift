@@ -1,5 +1,5 @@
 import Foundation
-import Reconciler
+public import Reconciler
 import Yams
 
 /// kube-proxy's `--config` file as read once for the CLI and the agent: the fields that shape

@@ -1,4 +1,4 @@
-import Reconciler
+public import Reconciler
 
 extension NftFamily {
     /// The AST family of this nf_tables family.

@@ -1,4 +1,4 @@
-import Reconciler
+public import Reconciler
 
 /// nf_tables expressions of one rule -> AST `Rule`, following iptables-nft 1.8.9's
 /// `nft_rule_to_iptables_command_state`. A rule with anything not understood exactly becomes an

@@ -1,4 +1,4 @@
-import Reconciler
+public import Reconciler
 
 /// AST `Rule` -> nf_tables expressions exactly as iptables-nft 1.8.9 writes them
 /// (`nft_ipv4_add` / `nft_ipv6_add`): interfaces, protocol, addresses, fragment, matches in

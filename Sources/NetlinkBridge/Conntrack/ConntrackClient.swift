@@ -1,4 +1,4 @@
-import Reconciler
+public import Reconciler
 
 /// One direction of a conntrack entry: addresses, L4 protocol and ports.
 public struct ConntrackTuple: Hashable, Sendable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import Reconciler
+public import Reconciler
 
 extension ConntrackClient {
     /// Deletes every UDP entry of `family` that `targets` call stale (kube-proxy's

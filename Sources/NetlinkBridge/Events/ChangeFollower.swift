@@ -1,4 +1,4 @@
-import Reconciler
+public import Reconciler
 
 extension NftTransaction {
     /// The chains of `tables` (by name) in `family` this transaction changed, or nil when it

@@ -1,4 +1,4 @@
-import Reconciler
+public import Reconciler
 
 /// iptables-nft 1.8.9's built-in chain definitions (`xtables_ipv4` in nft.c): hook, priority, type.
 public enum BuiltinChains {

@@ -1,4 +1,4 @@
-import Reconciler
+public import Reconciler
 
 /// One iptables table as read from the kernel: the AST table (chains in iptables-save order) plus
 /// what the AST has no place for: rule handles, base chain hooks, and the generation it was read at.

@@ -1,4 +1,4 @@
-import Reconciler
+public import Reconciler
 
 /// The kernel as a `RulesetBackend`: consistent reads over netlink and plans committed as one
 /// `NFNL_BATCH_GENID`-guarded nf_tables transaction, encoded exactly as iptables-nft does.

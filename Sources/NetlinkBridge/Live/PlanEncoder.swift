@@ -1,4 +1,4 @@
-import Reconciler
+public import Reconciler
 
 /// A plan in the wire form that commits it, and what is needed to read the kernel's answers
 /// back: which plan operation each message came from.

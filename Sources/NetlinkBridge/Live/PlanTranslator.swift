@@ -1,4 +1,4 @@
-import Reconciler
+public import Reconciler
 
 /// Plan operations -> nf_tables batch operations.
 public enum PlanTranslator {

@@ -1,4 +1,4 @@
-import Reconciler
+public import Reconciler
 
 /// Reads iptables tables of one family over netlink.
 public enum TableReader {

@@ -1,4 +1,4 @@
-import Reconciler
+public import Reconciler
 
 /// Where a new rule goes in its chain.
 public enum RulePlacement: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import Reconciler
+public import Reconciler
 
 /// The rules carried by one datagram of nf_tables messages (a GETRULE dump reply or a batch):
 /// what the table reader does with each datagram it receives, as one call.

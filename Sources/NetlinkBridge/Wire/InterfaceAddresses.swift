@@ -1,5 +1,5 @@
 import Glibc
-import Reconciler
+public import Reconciler
 
 /// The addresses configured on a namespace's interfaces (getifaddrs, run inside it): what
 /// `-m addrtype --dst-type LOCAL` calls local there.

@@ -1,3 +1,5 @@
+import NIOCore
+import ClusterSource
 import Agent
 import Foundation
 import KubeClient
