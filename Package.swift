@@ -75,7 +75,7 @@ let package = Package(
         // Generators, oracles and fakes for tests and benchmarks (as swift-nio's NIOTestUtils): never
         // linked into kpx-reconcile (.ci/run checks its symbols).
         .target(name: "ReconcilerTesting", dependencies: ["Reconciler"]),
-        .target(name: "NetlinkBridgeTesting", dependencies: ["NetlinkBridge", "Reconciler"]),
+        .target(name: "NetlinkBridgeTesting", dependencies: ["NetlinkBridge", "Reconciler", "CNetfilter"]),
         // Fuzz harness (libFuzzer via scripts/fuzz.sh; a corpus replayer in a plain build).
         .executableTarget(name: "kpx-fuzz", dependencies: ["Reconciler", "NetlinkBridge", "ClusterSource"]),
         // Process and network-namespace helpers shared by the test targets.

@@ -22,6 +22,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nf_tables_compat.h>
 #include <linux/netfilter/ipset/ip_set.h>
+#include "nftnl_text.h"
 
 /* setns(2) is declared by <sched.h> only under _GNU_SOURCE. */
 extern int setns(int fd, int nstype);

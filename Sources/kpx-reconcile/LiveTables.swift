@@ -40,7 +40,7 @@ enum LiveTables {
                     rules: chain.rules.enumerated().map { i, rule in
                         DumpDocument.RuleDoc(handle: i < handles.count ? handles[i] : 0,
                                              text: SaveRenderer.line(chain: chain.name, rule: rule, family: family),
-                                             opaque: rule.opaque?.reason)
+                                             opaque: rule.opaque.map { o in o.text.map { "\(o.reason): \($0)" } ?? o.reason })
                     })
             })
         })

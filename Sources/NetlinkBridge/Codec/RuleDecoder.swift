@@ -6,21 +6,26 @@ public import Reconciler
 public enum RuleDecoder {
     /// `ipsetNames` maps the kernel set indices of `-m set` matches to names (see
     /// `NftClient.ipsetNames`); a set match whose index is not in it makes the rule opaque.
-    public static func decode(_ rule: NftRule, family: NftFamily, ipsetNames: [UInt16: String] = [:]) -> Rule {
-        decode(rule.expressions, raw: { rule.rawExpressions }, family: family, ipsetNames: ipsetNames)
+    /// `fromKernel`: the bytes are the kernel's, so an opaque rule is also printed by libnftnl
+    /// (never for untrusted bytes: see `LibnftnlText`).
+    public static func decode(_ rule: NftRule, family: NftFamily, ipsetNames: [UInt16: String] = [:],
+                              fromKernel: Bool = false) -> Rule {
+        decode(rule.expressions, raw: { rule.rawExpressions }, family: family, ipsetNames: ipsetNames, fromKernel: fromKernel)
     }
 
     /// Decodes `expressions`; `raw` gives the exact NFTA_RULE_EXPRESSIONS bytes, asked for only
     /// when the rule turns out opaque.
     static func decode(_ expressions: [RawExpression], raw: () -> [UInt8], family: NftFamily,
-                       ipsetNames: [UInt16: String]) -> Rule {
+                       ipsetNames: [UInt16: String], fromKernel: Bool = false) -> Rule {
         do {
             var state = DecodeState(family: family, ipsetNames: ipsetNames)
             for e in expressions { try state.consume(e) }
             try state.finish()
             return state.rule
         } catch {
-            var opaque = Rule(opaque: OpaqueRule(expressions: raw(), reason: "\(error)"))
+            let bytes = raw()
+            let text = fromKernel ? LibnftnlText.expressions(bytes, family: family) : nil
+            var opaque = Rule(opaque: OpaqueRule(expressions: bytes, reason: "\(error)", text: text))
             // Where it jumps is still known: a chain an undecodable rule references must not be
             // deleted as stale (the kernel refuses with EBUSY and the whole transaction fails).
             opaque.target = chainVerdict(of: expressions)

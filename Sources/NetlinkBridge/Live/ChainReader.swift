@@ -45,7 +45,8 @@ extension NftClient {
                 let raw = a.raw(R.expressions) ?? UnsafeRawBufferPointer(start: nil, count: 0)
                 let expressions = try NftRule.decodeExpressions(raw)
                 ipsets.resolve(expressions)
-                rules.append(RuleDecoder.decode(expressions, raw: { Array(raw) }, family: family, ipsetNames: ipsets.names))
+                rules.append(RuleDecoder.decode(expressions, raw: { Array(raw) }, family: family, ipsetNames: ipsets.names,
+                                                fromKernel: true))
                 handles.append(a.u64(R.handle) ?? 0)
             }
         }

@@ -17,7 +17,7 @@ public struct LiveTable: Hashable, Sendable {
         var builder = Builder(family: snapshot.family, generation: snapshot.generation)
         for c in snapshot.chains {
             let rules = snapshot.rules[c.name] ?? []
-            builder.add(c, rules: rules.map { RuleDecoder.decode($0, family: snapshot.family, ipsetNames: snapshot.ipsetNames) },
+            builder.add(c, rules: rules.map { RuleDecoder.decode($0, family: snapshot.family, ipsetNames: snapshot.ipsetNames, fromKernel: true) },
                         handles: rules.map(\.handle))
         }
         self = builder.table(name)

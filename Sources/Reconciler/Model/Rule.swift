@@ -94,9 +94,19 @@ public struct OpaqueRule: Hashable, Sendable {
     public var expressions: [UInt8]
     /// Why decoding stopped (for the placeholder text), e.g. "xt match owner rev 1".
     public var reason: String
+    /// The expressions as libnftnl prints them (`[ meta load mark => reg 1 ] [ cmp eq ... ]`),
+    /// when the rule was read from the kernel.
+    public var text: String?
 
-    public init(expressions: [UInt8], reason: String) {
+    public init(expressions: [UInt8], reason: String, text: String? = nil) {
         self.expressions = expressions
         self.reason = reason
+        self.text = text
+    }
+
+    /// `<opaque rule: reason>`, with the expressions when they were printed.
+    public var placeholder: String {
+        guard let text, !text.isEmpty else { return "<opaque rule: \(reason)>" }
+        return "<opaque rule: \(reason): \(text)>"
     }
 }

@@ -26,7 +26,7 @@ public enum SaveRenderer {
 
     /// The rule's options, without `-A CHAIN`.
     public static func render(_ rule: Rule, family: IPFamily) -> String {
-        if let opaque = rule.opaque { return "<opaque rule: \(opaque.reason)>" }
+        if let opaque = rule.opaque { return opaque.placeholder }
         var parts: [String] = []
         func negation(_ negated: Bool) -> String { negated ? "! " : "" }
         if let source = rule.source { parts.append("\(negation(source.negated))-s \(source.cidr)") }

@@ -13,7 +13,7 @@ struct TraceMatcher {
     let local: Set<IPAddress>
 
     func decide(_ rule: Rule, assumptions: inout Set<String>) -> Decision {
-        if let opaque = rule.opaque { return .cannot("rule not decodable (\(opaque.reason))") }
+        if let opaque = rule.opaque { return .cannot("rule not decodable (\(opaque.reason))" + (opaque.text.map { ": \($0)" } ?? "")) }
         if let iface = rule.inInterface ?? rule.outInterface {
             assumptions.insert("interface matches (\(iface.negated ? "! " : "")\(iface.name)) assumed not to match: the trace does not know the interfaces")
             if !iface.negated { return .no("interface \(iface.name)") }
