@@ -5,7 +5,7 @@ import Reconciler
 /// rules grouped by chain, tables and chains sorted, and the rules of KUBE-NODEPORTS and
 /// KUBE-SERVICES stably sorted by service name so that map order between services does not matter.
 public enum RestoreTextNormalizer {
-    public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
+    public struct NormalizeError: Error, Hashable, Sendable, CustomStringConvertible {
         public var line: String
         public var message: String
         public var description: String { "\(message): \(line)" }
@@ -50,7 +50,7 @@ public enum RestoreTextNormalizer {
             let line = raw.trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }
             if !inTable {
-                guard line.hasPrefix("*") else { throw ParseError(line: line, message: "expected table") }
+                guard line.hasPrefix("*") else { throw NormalizeError(line: line, message: "expected table") }
                 tables.append(DumpTable(name: String(line.dropFirst())))
                 inTable = true; inDecls = true
                 continue
@@ -60,7 +60,7 @@ public enum RestoreTextNormalizer {
             if line == "COMMIT" { inTable = false; continue }
             try addRuleOrDelete(line, &tables[tables.count - 1])
         }
-        if inTable { throw ParseError(line: "", message: "no COMMIT at end") }
+        if inTable { throw NormalizeError(line: "", message: "no COMMIT at end") }
         return tables
     }
 
@@ -79,19 +79,19 @@ public enum RestoreTextNormalizer {
         if line.hasPrefix("-A ") {
             let name = String(line.dropFirst(3).prefix { $0 != " " })
             guard let i = table.chains.firstIndex(where: { $0.name == name }) else {
-                throw ParseError(line: line, message: "rule for undeclared chain")
+                throw NormalizeError(line: line, message: "rule for undeclared chain")
             }
-            guard !table.chains[i].deleted else { throw ParseError(line: line, message: "rule for deleted chain") }
+            guard !table.chains[i].deleted else { throw NormalizeError(line: line, message: "rule for deleted chain") }
             table.chains[i].rules.append(line)
         } else if line.hasPrefix("-X ") {
             let name = String(line.dropFirst(3))
             guard let i = table.chains.firstIndex(where: { $0.name == name }) else {
-                throw ParseError(line: line, message: "-X of undeclared chain")
+                throw NormalizeError(line: line, message: "-X of undeclared chain")
             }
-            guard table.chains[i].rules.isEmpty else { throw ParseError(line: line, message: "-X after rules") }
+            guard table.chains[i].rules.isEmpty else { throw NormalizeError(line: line, message: "-X after rules") }
             table.chains[i].deleted = true
         } else {
-            throw ParseError(line: line, message: "unparseable line")
+            throw NormalizeError(line: line, message: "unparseable line")
         }
     }
 

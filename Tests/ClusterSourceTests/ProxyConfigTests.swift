@@ -63,7 +63,7 @@ import Testing
         #expect(try GoDuration.parse("1h2m3.5s") == .milliseconds(3_723_500))
         #expect(try GoDuration.parse("500ms") == .milliseconds(500))
         #expect(try GoDuration.parse("0") == .zero)
-        #expect(throws: GoDuration.ParseError.self) { try GoDuration.parse("5 parsecs") }
+        #expect(throws: GoDuration.InvalidDuration.self) { try GoDuration.parse("5 parsecs") }
     }
 
     @Test func kubeProxyConfigurationAgentFields() throws {

@@ -43,7 +43,7 @@ public struct AgentConfigFields: Sendable, Equatable {
         var conntrack: Conntrack?
     }
 
-    init(_ doc: Document) throws(GoDuration.ParseError) {
+    init(_ doc: Document) throws(GoDuration.InvalidDuration) {
         syncPeriod = try doc.iptables?.syncPeriod.map(GoDuration.parse)
         // kube-proxy defaults a zero minSyncPeriod (kubeadm writes `0s`), so a zero here is "not
         // set": the agent's latency-first pacing.

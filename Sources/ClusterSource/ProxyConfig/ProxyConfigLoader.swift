@@ -34,7 +34,7 @@ public enum ProxyConfigLoader {
             let decoder = YAMLDecoder()
             rules = try decoder.decode(KubeProxyConfiguration.self, from: text)
             agent = try AgentConfigFields(decoder.decode(AgentConfigFields.Document.self, from: text))
-        } catch let error as GoDuration.ParseError {
+        } catch let error as GoDuration.InvalidDuration {
             throw LoadError(path: path, message: error.description)
         } catch {
             throw LoadError(path: path, message: "not a KubeProxyConfiguration: \(ManifestLoader.describe(error))")
