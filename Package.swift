@@ -92,17 +92,27 @@ let package = Package(
             "Reconciler", "NetlinkBridge", "ClusterSource", "ReconcilerTesting", "NetlinkBridgeTesting", "TestSupport",
             .product(name: "Yams", package: "Yams"),
         ]),
-        // The agent against a local fake API server, programming throwaway network namespaces.
-        .testTarget(name: "AgentTests", dependencies: [
-            "Agent", "KubeClient", "Reconciler", "NetlinkBridge", "ClusterSource", "TestSupport",
-            "ReconcilerTesting", "NetlinkBridgeTesting",
+        // A local Kubernetes API server speaking the list/watch wire protocol (loopback, TLS optional).
+        .target(name: "APIServerSupport", dependencies: [
+            "Reconciler",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/APIServerSupport"),
+        // The API client: kubeconfig, in-cluster credentials, TLS, backoff, the node object.
+        .testTarget(name: "KubeClientTests", dependencies: [
+            "KubeClient", "Reconciler", "APIServerSupport", .product(name: "NIOCore", package: "swift-nio"),
         ], exclude: ["Fixtures"]),
+        // The agent against a local fake API server, programming throwaway network namespaces.
+        .testTarget(name: "AgentTests", dependencies: [
+            "Agent", "KubeClient", "Reconciler", "NetlinkBridge", "ClusterSource", "TestSupport",
+            "ReconcilerTesting", "NetlinkBridgeTesting", "APIServerSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

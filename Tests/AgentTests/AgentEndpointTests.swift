@@ -1,3 +1,4 @@
+import APIServerSupport
 import NIOHTTP1
 import Agent
 import AsyncHTTPClient

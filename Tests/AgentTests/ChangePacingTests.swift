@@ -1,3 +1,4 @@
+import APIServerSupport
 import Agent
 import Foundation
 import Reconciler

@@ -1,3 +1,4 @@
+import APIServerSupport
 @testable import Agent
 import Foundation
 import Reconciler

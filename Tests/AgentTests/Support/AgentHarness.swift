@@ -1,3 +1,4 @@
+import APIServerSupport
 import NIOCore
 import ClusterSource
 import Agent

@@ -1,6 +1,8 @@
+import APIServerSupport
 import NIOCore
 import Foundation
 import KubeClient
+import Reconciler
 import Testing
 
 /// The API client over HTTPS against the fake server: CA bundle, client certificate, bearer
@@ -12,7 +14,8 @@ import Testing
         let api = FakeAPIServer()
         try api.useTLS(certificate: "\(Self.pki)/server.crt", key: "\(Self.pki)/server.key", clientCA: "\(Self.pki)/ca.crt")
         api.requiredToken = "s3cret"
-        api.upsert(K.service("ns1", "svc1", clusterIP: "172.30.0.41", ports: [K.port("p80", 80)]))
+        api.upsert(Service(metadata: ObjectMeta(name: "svc1", namespace: "ns1"),
+                           spec: Service.Spec(clusterIP: "172.30.0.41", ports: [Service.Port(name: "p80", protocol: "TCP", port: 80)])))
         try await api.start()
         return api
     }

@@ -1,28 +1,28 @@
 import Foundation
-import NIOCore
+public import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
-import Reconciler
+public import Reconciler
 
 /// A local Kubernetes API server (127.0.0.1 only) speaking the real list/watch wire protocol for
 /// Services and EndpointSlices: JSON lists with resourceVersion and `continue` pagination, chunked
 /// watch streams of newline-delimited JSON events from a resourceVersion, BOOKMARK events, `410
 /// Gone` for a compacted resourceVersion (as an HTTP status or an ERROR event), dropped
 /// connections on demand, and the node object.
-final class FakeAPIServer: @unchecked Sendable {
-    enum Kind: String, CaseIterable {
+public final class FakeAPIServer: @unchecked Sendable {
+    public enum Kind: String, CaseIterable, Sendable {
         case services, endpointslices, nodes
-        var path: String {
+        public var path: String {
             switch self {
             case .services: return "/api/v1/services"
             case .endpointslices: return "/apis/discovery.k8s.io/v1/endpointslices"
             case .nodes: return "/api/v1/nodes"
             }
         }
-        var objectKind: String { self == .services ? "Service" : self == .nodes ? "Node" : "EndpointSlice" }
-        var listKind: String { objectKind + "List" }
-        var apiVersion: String { self == .endpointslices ? "discovery.k8s.io/v1" : "v1" }
+        public var objectKind: String { self == .services ? "Service" : self == .nodes ? "Node" : "EndpointSlice" }
+        public var listKind: String { objectKind + "List" }
+        public var apiVersion: String { self == .endpointslices ? "discovery.k8s.io/v1" : "v1" }
     }
 
     struct Event { var rv: Int; var type: String; var object: [String: Any] }
@@ -43,16 +43,18 @@ final class FakeAPIServer: @unchecked Sendable {
     private var counts: [String: Int] = [:]
     private var labels: [String: String] = ["topology.kubernetes.io/zone": "zone-a"]
     private var deleting = false
-    var nodeDeleting: Bool {
+    public var nodeDeleting: Bool {
         get { lock.withLock { deleting } }
         set { lock.withLock { deleting = newValue }; publishNode() }
     }
-    var nodeLabels: [String: String] {
+    public var nodeLabels: [String: String] {
         get { lock.withLock { labels } }
         set { lock.withLock { labels = newValue }; publishNode() }
     }
     /// The one node the fake serves (`GET /api/v1/nodes/NAME` answers for any name).
-    var nodeName = "test-node"
+    public var nodeName = "test-node"
+
+    public init() {}
 
     /// The node object as a list/watch item.
     private func publishNode() {
@@ -62,20 +64,20 @@ final class FakeAPIServer: @unchecked Sendable {
         upsert(.nodes, ["kind": "Node", "apiVersion": "v1", "metadata": meta])
     }
     /// Send 410 as an ERROR event in a 200 stream (true, as the real server does) or as HTTP 410.
-    var goneAsEvent = true
-    var bookmarkInterval: TimeAmount = .milliseconds(200)
-    var pageSize: Int?
+    public var goneAsEvent = true
+    public var bookmarkInterval: TimeAmount = .milliseconds(200)
+    public var pageSize: Int?
 
     private var channel: Channel?
     private var tls: NIOSSLContext?
     /// When set, requests without `Authorization: Bearer <token>` get 401.
-    var requiredToken: String?
-    private(set) var authorizations: [String] = []
-    var port: Int { channel?.localAddress?.port ?? 0 }
-    var url: String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)" }
+    public var requiredToken: String?
+    public private(set) var authorizations: [String] = []
+    public var port: Int { channel?.localAddress?.port ?? 0 }
+    public var url: String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)" }
 
     /// Serves HTTPS with `certificate`/`key`; with `clientCA`, a client certificate signed by it is required.
-    func useTLS(certificate: String, key: String, clientCA: String?) throws {
+    public func useTLS(certificate: String, key: String, clientCA: String?) throws {
         var config = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
@@ -86,7 +88,7 @@ final class FakeAPIServer: @unchecked Sendable {
         tls = try NIOSSLContext(configuration: config)
     }
 
-    func start() async throws {
+    public func start() async throws {
         publishNode()
         let tls = self.tls
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -104,23 +106,23 @@ final class FakeAPIServer: @unchecked Sendable {
         channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
     }
 
-    func stop() async {
+    public func stop() async {
         dropWatches()
         try? await channel?.close()
     }
 
     // MARK: test-side mutations
 
-    func count(_ what: String) -> Int { lock.withLock { counts[what] ?? 0 } }
-    var resourceVersion: Int { lock.withLock { rv } }
+    public func count(_ what: String) -> Int { lock.withLock { counts[what] ?? 0 } }
+    public var resourceVersion: Int { lock.withLock { rv } }
 
-    func upsert(_ service: Service) { upsert(.services, Self.json(service)) }
-    func upsert(_ slice: EndpointSlice) { upsert(.endpointslices, Self.json(slice)) }
-    func deleteService(_ namespace: String, _ name: String) { delete(.services, "\(namespace)/\(name)") }
-    func deleteSlice(_ namespace: String, _ name: String) { delete(.endpointslices, "\(namespace)/\(name)") }
+    public func upsert(_ service: Service) { upsert(.services, Self.json(service)) }
+    public func upsert(_ slice: EndpointSlice) { upsert(.endpointslices, Self.json(slice)) }
+    public func deleteService(_ namespace: String, _ name: String) { delete(.services, "\(namespace)/\(name)") }
+    public func deleteSlice(_ namespace: String, _ name: String) { delete(.endpointslices, "\(namespace)/\(name)") }
 
     /// Puts raw JSON (possibly invalid for the client) as an object of `kind`.
-    func upsert(_ kind: Kind, _ raw: [String: Any]) {
+    public func upsert(_ kind: Kind, _ raw: [String: Any]) {
         var object = raw
         var meta = object["metadata"] as? [String: Any] ?? [:]
         let key = "\(meta["namespace"] as? String ?? "")/\(meta["name"] as? String ?? "")"
@@ -134,7 +136,7 @@ final class FakeAPIServer: @unchecked Sendable {
         lock.unlock()
     }
 
-    func delete(_ kind: Kind, _ key: String) {
+    public func delete(_ kind: Kind, _ key: String) {
         lock.lock()
         defer { lock.unlock() }
         guard var object = objects[kind]!.removeValue(forKey: key) else { return }
@@ -146,16 +148,16 @@ final class FakeAPIServer: @unchecked Sendable {
     }
 
     /// Forgets history: watches from an older resourceVersion get 410 Gone.
-    func compact() { lock.withLock { compactedBelow = rv; history = [.services: [], .endpointslices: [], .nodes: []] } }
+    public func compact() { lock.withLock { compactedBelow = rv; history = [.services: [], .endpointslices: [], .nodes: []] } }
 
     /// Closes every open watch connection (as a load balancer or apiserver restart would).
-    func dropWatches() {
+    public func dropWatches() {
         let all = lock.withLock { () -> [Watcher] in defer { watchers = [:] }; return Array(watchers.values) }
         for w in all { w.channel.close(promise: nil) }
     }
 
     /// Stops sending live events to current watchers without closing them (a stalled stream).
-    var activeWatches: Int { lock.withLock { watchers.count } }
+    public var activeWatches: Int { lock.withLock { watchers.count } }
 
     // Called with the lock held.
     private func publish(_ event: Event, kind: Kind) {
@@ -164,19 +166,19 @@ final class FakeAPIServer: @unchecked Sendable {
         for w in watchers.values where w.kind == kind { send(line, on: w.channel, locked: true) }
     }
 
-    static func json<T: Encodable>(_ value: T) -> [String: Any] {
+    public static func json<T: Encodable>(_ value: T) -> [String: Any] {
         let data = try! JSONEncoder().encode(value)
         return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
     }
 
-    static func line(type: String, object: [String: Any]) -> String {
+    public static func line(type: String, object: [String: Any]) -> String {
         let data = try! JSONSerialization.data(withJSONObject: ["type": type, "object": object], options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     /// Watch bytes are written in pieces of this size (nil: one write per event), so that events
     /// straddle chunk boundaries.
-    var fragmentSize: Int? {
+    public var fragmentSize: Int? {
         get { lock.withLock { fragment } }
         set { lock.withLock { fragment = newValue } }
     }
@@ -318,7 +320,7 @@ private final class FakeAPIHandler: ChannelInboundHandler, @unchecked Sendable {
 
     init(server: FakeAPIServer) { self.server = server }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let h): head = h
         case .body: break
