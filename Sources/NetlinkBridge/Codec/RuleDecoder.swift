@@ -1,18 +1,9 @@
-public import Reconciler
+import Reconciler
 
 /// nf_tables expressions of one rule -> AST `Rule`, following iptables-nft 1.8.9's
 /// `nft_rule_to_iptables_command_state`. A rule with anything not understood exactly becomes an
 /// opaque rule keeping its raw expression bytes.
 public enum RuleDecoder {
-    /// `ipsetNames` maps the kernel set indices of `-m set` matches to names (see
-    /// `NftClient.ipsetNames`); a set match whose index is not in it makes the rule opaque.
-    /// `fromKernel`: the bytes are the kernel's, so an opaque rule is also printed by libnftnl
-    /// (never for untrusted bytes: see `LibnftnlText`).
-    public static func decode(_ rule: NftRule, family: NftFamily, ipsetNames: [UInt16: String] = [:],
-                              fromKernel: Bool = false) -> Rule {
-        decode(rule.expressions, raw: { rule.rawExpressions }, family: family, ipsetNames: ipsetNames, fromKernel: fromKernel)
-    }
-
     /// Decodes `expressions`; `raw` gives the exact NFTA_RULE_EXPRESSIONS bytes, asked for only
     /// when the rule turns out opaque.
     static func decode(_ expressions: [RawExpression], raw: () -> [UInt8], family: NftFamily,

@@ -17,10 +17,3 @@ extension ConntrackClient {
               replySource: .init(ip: flow.reply.source, port: flow.reply.sourcePort))
     }
 }
-
-extension NetlinkBackend {
-    /// `ConntrackClient.deleteStaleUDPFlows` in this backend's namespace.
-    public func deleteStaleUDPFlows(_ targets: UDPServiceTargets, family: IPFamily) throws -> [ConntrackFlow] {
-        try ConntrackClient(connection: client.connection).deleteStaleUDPFlows(targets, family: family)
-    }
-}

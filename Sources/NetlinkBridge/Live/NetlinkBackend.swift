@@ -107,3 +107,10 @@ extension NetlinkBackend {
         for name in names.sorted() { try Nfacct.ensure(name, connection: client.connection) }
     }
 }
+
+extension NetlinkBackend {
+    /// `ConntrackClient.deleteStaleUDPFlows` in this backend's namespace.
+    public func deleteStaleUDPFlows(_ targets: UDPServiceTargets, family: IPFamily) throws -> [ConntrackFlow] {
+        try ConntrackClient(connection: client.connection).deleteStaleUDPFlows(targets, family: family)
+    }
+}
