@@ -1,3 +1,4 @@
+import NetlinkBridgeTesting
 import Foundation
 import Testing
 @testable import NetlinkBridge

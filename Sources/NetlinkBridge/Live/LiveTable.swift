@@ -11,18 +11,6 @@ public struct LiveTable: Hashable, Sendable {
     /// Hooks of the base chains.
     public var hooks: [String: NftHook]
 
-    /// Builds the AST table from a snapshot, decoding every rule (undecodable ones stay opaque).
-    public init?(_ snapshot: NftTableSnapshot) {
-        guard let name = TableName(rawValue: snapshot.table) else { return nil }
-        var builder = Builder(family: snapshot.family, generation: snapshot.generation)
-        for c in snapshot.chains {
-            let rules = snapshot.rules[c.name] ?? []
-            builder.add(c, rules: rules.map { RuleDecoder.decode($0, family: snapshot.family, ipsetNames: snapshot.ipsetNames, fromKernel: true) },
-                        handles: rules.map(\.handle))
-        }
-        self = builder.table(name)
-    }
-
     init(table: Table, family: NftFamily, generation: UInt32, handles: [String: [UInt64]], hooks: [String: NftHook]) {
         self.table = table; self.family = family; self.generation = generation
         self.handles = handles; self.hooks = hooks

@@ -75,24 +75,6 @@ public final class NftClient {
             .filter { $0.table == table && $0.chain == chain }
     }
 
-    /// A consistent snapshot of one table: chains and their rules, read chain by chain between two
-    /// generation reads; retried when the generation moved in between.
-    public func snapshot(family: NftFamily, table: String, attempts: Int = 5) throws -> NftTableSnapshot? {
-        for _ in 0..<max(1, attempts) {
-            let before = try generation()
-            guard try tables(family: family).contains(where: { $0.name == table }) else { return nil }
-            let chains = try self.chains(family: family, table: table)
-            var rules: [String: [NftRule]] = [:]
-            for c in chains { rules[c.name] = try self.rules(family: family, table: table, chain: c.name) }
-            if try generation() == before {
-                return NftTableSnapshot(family: family, table: table, generation: before, chains: chains, rules: rules,
-                                        ipsetNames: ipsetNames(for: rules.values.joined()))
-            }
-            connection.noteRedump()
-        }
-        throw NetlinkError.dumpInterrupted(operation: "snapshot \(family.tableFamilyName) \(table)", attempts: attempts)
-    }
-
     /// Commits `batch` atomically. Throws `.generationChanged` on ERESTART and `.rejected` naming
     /// the first operation the kernel refused; in both cases nothing was applied.
     public func commit(_ batch: NftBatch) throws { _ = try commit(batch, echo: false) }
@@ -141,15 +123,4 @@ public final class NftClient {
         throw NftError.rejected(operation: try operation(index - 1), index: index - 1,
                                 errno: first.errno, message: first.message)
     }
-}
-
-/// One table as read at one generation: chains in kernel order and each chain's rules.
-public struct NftTableSnapshot: Hashable, Sendable {
-    public var family: NftFamily
-    public var table: String
-    public var generation: UInt32
-    public var chains: [NftChain]
-    public var rules: [String: [NftRule]]
-    /// Names of the ipsets the rules' `-m set` matches refer to, by kernel index.
-    public var ipsetNames: [UInt16: String] = [:]
 }
