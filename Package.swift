@@ -65,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "kpx-bench",
             dependencies: [
-                "Reconciler", "NetlinkBridge", "ClusterSource", "ReconcilerTesting",
+                "Reconciler", "NetlinkBridge", "ClusterSource", "ReconcilerTesting", "NetlinkBridgeTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The loopback API server of the real-path scenarios.
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -84,7 +84,10 @@ let package = Package(
         .testTarget(name: "NetlinkBridgeTests", dependencies: [
             "NetlinkBridge", "Reconciler", "NetlinkBridgeTesting", "TestSupport",
         ]),
-        .testTarget(name: "ClusterSourceTests", dependencies: [
+        .testTarget(name: "ClusterSourceTests", dependencies: ["ClusterSource", "Reconciler", "ReconcilerTesting"]),
+        // kube-proxy's own expectations (proxier_test.go cases, flows, partial syncs) against the
+        // desired state and the tracer, from the cases' manifests; one round trip through a kernel.
+        .testTarget(name: "KubeProxyOracleTests", dependencies: [
             "ClusterSource", "Reconciler", "ReconcilerTesting", "TestSupport",
         ]),
         // Runs the built binary and iptables oracles inside throwaway network namespaces.

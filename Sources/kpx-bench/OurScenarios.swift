@@ -1,6 +1,7 @@
 import ReconcilerTesting
 import Foundation
 import NetlinkBridge
+import NetlinkBridgeTesting
 import Reconciler
 
 extension Runner {

@@ -1,5 +1,6 @@
 import Foundation
 import NetlinkBridge
+import NetlinkBridgeTesting
 import Reconciler
 
 /// The kernel backend with every call timed and every message counted, so an engine run can be

@@ -6,9 +6,6 @@ import Reconciler
 typealias DecodedChains = [(rules: [Rule], handles: [UInt64])]
 
 extension NftClient {
-    /// Online processors, at most 4: the default `readParallelism`.
-    public static var defaultReadParallelism: Int { max(1, min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 4)) }
-
     /// The rules of `chains`, in chain order. Large tables are split into contiguous groups,
     /// each read on its own socket and thread (with its own ipset cache); the first failing
     /// group's error is thrown.

@@ -12,6 +12,8 @@ public final class NftClient {
     public let opener: (() throws -> NftClient)?
     /// How many sockets (and threads) a large table is read on at most.
     public var readParallelism = NftClient.defaultReadParallelism
+    /// Online processors, at most 4: the default `readParallelism`.
+    public static var defaultReadParallelism: Int { max(1, min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 4)) }
     /// Tables with fewer chains than this are read on this client's socket alone.
     public var parallelReadMinChains = 2000
     /// Clients opened by `opener` for parallel reads, kept open for later reads.
@@ -75,16 +77,12 @@ public final class NftClient {
             .filter { $0.table == table && $0.chain == chain }
     }
 
-    /// Commits `batch` atomically. Throws `.generationChanged` on ERESTART and `.rejected` naming
-    /// the first operation the kernel refused; in both cases nothing was applied.
-    public func commit(_ batch: NftBatch) throws { _ = try commit(batch, echo: false) }
-
     /// The one commit path (every other form encodes into a datagram and comes here): numbers and
     /// sends `datagram`, hands each reply answering message i to `reply`, and throws the first
     /// refusal (`operation` names batch operation i). A receive overrun leaves the outcome
     /// unknown and is thrown unless `echoed` says the commit's echoes arrived (only a commit that
     /// went through sends them).
-    func commit(_ datagram: inout BatchDatagram, generation: UInt32?, operation: (Int) throws -> NftOperation?,
+    package func commit(_ datagram: inout BatchDatagram, generation: UInt32?, operation: (Int) throws -> NftOperation?,
                 reply: (_ index: Int, _ reply: NetlinkMessageView) -> Void, echoed: () -> Bool = { false }) throws {
         let replies = try connection.sendBatch(&datagram) { index, message in reply(index, message) }
         try Self.throwIfRefused(replies.errors, seqs: replies.seqs, generation: generation, operation: operation)
@@ -92,7 +90,7 @@ public final class NftClient {
     }
 
     /// `batch` with its set matches bound through the client's ipset lookup.
-    func bindingIpsets(_ batch: NftBatch) throws -> NftBatch {
+    package func bindingIpsets(_ batch: NftBatch) throws -> NftBatch {
         guard batch.needsIpsets else { return batch }
         return try batch.bindingIpsets(try Self.requireIpsets(ipsets))
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Reconciler
 @testable import NetlinkBridge
+import NetlinkBridgeTesting
 
 /// An IPv4 plan with every kind of operation (table creation, built-in and user chains, inserts
 /// at every placement, replaces, deletes, flushes, policies) over the rules of the fixture inputs,

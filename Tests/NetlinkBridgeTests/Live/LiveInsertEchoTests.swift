@@ -1,6 +1,7 @@
 import Testing
 import Reconciler
 @testable import NetlinkBridge
+import NetlinkBridgeTesting
 
 /// The handles learned from the kernel's echoes of a commit equal the ones a fresh dump reports.
 @Suite(.enabled(if: TestNetns.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))

@@ -1,5 +1,6 @@
 import Testing
 @testable import NetlinkBridge
+import NetlinkBridgeTesting
 
 @Suite(.enabled(if: TestNetns.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct LiveWriteTests {

@@ -6,7 +6,7 @@ import Testing
 /// `kubectl get -o json` and `-o yaml` of the same cluster (Tests/Fixtures/kubectl) decode to equal
 /// values through the one manifest decoder, and every field kube-proxy reads arrives.
 @Suite struct KubectlGoldenTests {
-    static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/kubectl")
 
     static func load(_ name: String) -> LoadedObjects {

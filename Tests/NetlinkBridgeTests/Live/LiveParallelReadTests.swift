@@ -1,3 +1,4 @@
+import NetlinkBridgeTesting
 import Testing
 import Reconciler
 @testable import NetlinkBridge

@@ -28,7 +28,7 @@ struct GoldenFile {
     var ipsets: [UInt16: String] = [:]
 
     static var directory: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/netlink")
     }
 

@@ -1,3 +1,4 @@
+import NetlinkBridgeTesting
 import Testing
 @testable import NetlinkBridge
 

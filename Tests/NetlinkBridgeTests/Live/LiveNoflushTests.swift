@@ -1,6 +1,7 @@
 import Testing
 import Reconciler
 @testable import NetlinkBridge
+import NetlinkBridgeTesting
 
 @Suite(.enabled(if: TestNetns.enabled, "KPX_NETNS_TESTS=0 turns off namespace tests"))
 struct LiveNoflushTests {
