@@ -66,6 +66,7 @@ let package = Package(
             name: "kpx-bench",
             dependencies: [
                 "Reconciler", "NetlinkBridge", "ClusterSource", "ReconcilerTesting", "NetlinkBridgeTesting",
+                "APIServerSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The loopback API server of the real-path scenarios.
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import APIServerSupport
 import Foundation
 import NetlinkBridge
 import NIOCore
@@ -42,7 +43,7 @@ final class BenchAPIServer: @unchecked Sendable {
         self.port = port
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap { channel.pipeline.addHandler(BenchAPIHandler(server: self)) }
+                channel.pipeline.configureHTTPServerPipeline().flatMap { channel.pipeline.addHandler(RequestHeadHandler { self.handle($0, channel: $1) }) }
             }
         channel = try await bootstrap.withBoundSocket(fd).get()
     }
@@ -106,12 +107,7 @@ final class BenchAPIServer: @unchecked Sendable {
         channel.closeFuture.whenComplete { _ in
             self.lock.withLock { self.watchers[path]?.removeAll { $0 === channel } }
         }
-        channel.eventLoop.execute {
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: "application/json")
-            headers.add(name: "Transfer-Encoding", value: "chunked")
-            channel.writeAndFlush(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)), promise: nil)
-        }
+        APIServerHTTP.startStream(channel)
     }
 
     private static func write(_ data: Data, on channel: Channel) {
@@ -121,30 +117,7 @@ final class BenchAPIServer: @unchecked Sendable {
     }
 
     private func respond(_ channel: Channel, _ body: Data, status: HTTPResponseStatus = .ok) {
-        channel.eventLoop.execute {
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: "application/json")
-            headers.add(name: "Content-Length", value: String(body.count))
-            channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)), promise: nil)
-            channel.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: body))), promise: nil)
-            channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
-        }
-    }
-}
-
-private final class BenchAPIHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = HTTPServerRequestPart
-    let server: BenchAPIServer
-    private var head: HTTPRequestHead?
-
-    init(server: BenchAPIServer) { self.server = server }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let h): head = h
-        case .body: break
-        case .end: if let head { server.handle(head, channel: context.channel) }
-        }
+        APIServerHTTP.respond(channel, status: status, json: body)
     }
 }
 

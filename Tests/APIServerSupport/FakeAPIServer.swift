@@ -99,7 +99,7 @@ public final class FakeAPIServer: @unchecked Sendable {
                 } ?? channel.eventLoop.makeSucceededVoidFuture()
                 return secured.flatMap {
                     channel.pipeline.configureHTTPServerPipeline().flatMap {
-                        channel.pipeline.addHandler(FakeAPIHandler(server: self))
+                        channel.pipeline.addHandler(RequestHeadHandler { self.handle($0, channel: $1) })
                     }
                 }
             }
@@ -287,44 +287,13 @@ public final class FakeAPIServer: @unchecked Sendable {
         }
     }
 
-    private func startStream(_ channel: Channel) {
-        channel.eventLoop.execute {
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: "application/json")
-            headers.add(name: "Transfer-Encoding", value: "chunked")
-            channel.writeAndFlush(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)), promise: nil)
-        }
-    }
+    private func startStream(_ channel: Channel) { APIServerHTTP.startStream(channel) }
 
     private func status(_ code: Int, _ reason: String, _ message: String) -> [String: Any] {
         ["kind": "Status", "apiVersion": "v1", "status": "Failure", "code": code, "reason": reason, "message": message, "metadata": [:] as [String: Any]]
     }
 
     private func respond(_ channel: Channel, _ code: HTTPResponseStatus, _ body: [String: Any]) {
-        let data = try! JSONSerialization.data(withJSONObject: body)
-        channel.eventLoop.execute {
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: "application/json")
-            headers.add(name: "Content-Length", value: String(data.count))
-            channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: code, headers: headers)), promise: nil)
-            channel.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: data))), promise: nil)
-            channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
-        }
-    }
-}
-
-private final class FakeAPIHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = HTTPServerRequestPart
-    let server: FakeAPIServer
-    private var head: HTTPRequestHead?
-
-    init(server: FakeAPIServer) { self.server = server }
-
-    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let h): head = h
-        case .body: break
-        case .end: if let head { server.handle(head, channel: context.channel) }
-        }
+        APIServerHTTP.respond(channel, status: code, json: try! JSONSerialization.data(withJSONObject: body))
     }
 }
