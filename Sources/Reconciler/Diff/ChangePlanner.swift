@@ -24,7 +24,7 @@ extension Planner {
                 continue
             }
             guard let desired = change.chains[ref] ?? nil else {
-                if current != nil, !isBuiltin, Ownership.isServiceChain(ref.chain) { stale.append(ref) }
+                if current != nil, StaleChains.isStale(ref.chain, in: ref.table, wanted: false) { stale.append(ref) }
                 continue
             }
             guard let current else {

@@ -15,8 +15,11 @@ public enum StaleChains {
     /// The stale chains of one live table, in its order.
     static func chains(of table: Table, desired: Ruleset) -> [Chain] {
         let wanted = Set(desired[table: table.name]?.chains.map(\.name) ?? [])
-        return table.chains.filter {
-            Ownership.owns(chain: $0.name, in: table.name) && Ownership.isServiceChain($0.name) && !wanted.contains($0.name)
-        }
+        return table.chains.filter { isStale($0.name, in: table.name, wanted: wanted.contains($0.name)) }
+    }
+
+    /// The rule: a live chain is stale when it is an owned per-service chain that is not wanted.
+    static func isStale(_ chain: String, in table: TableName, wanted: Bool) -> Bool {
+        !wanted && Ownership.owns(chain: chain, in: table) && Ownership.isServiceChain(chain)
     }
 }
