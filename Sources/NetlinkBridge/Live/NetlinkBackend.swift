@@ -60,6 +60,18 @@ public final class NetlinkBackend: RulesetBackend {
     /// are absent).
     public func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] { try commitEncoded(plan, echo: true) }
 
+    /// Commits one plan per family as ONE transaction (one batch, one generation guard): the
+    /// kernel applies every family's plan or none.
+    public func commit(families plans: [Plan]) throws {
+        let bytes = try Self.translatingErrors { () throws -> Int in
+            var encoded = try PlanEncoder.encode(plans, ipsets: client.ipsets)
+            _ = try client.commit(&encoded)
+            committedMessages += encoded.datagram.messageCount
+            return encoded.datagram.byteCount
+        }
+        ReleasedMemory.trim(afterBatchOf: bytes)
+    }
+
     /// Encodes `plan` straight into its datagram, commits it, then hands the memory of a large
     /// batch back to the system.
     private func commitEncoded(_ plan: Plan, echo: Bool) throws -> [Int: UInt64] {

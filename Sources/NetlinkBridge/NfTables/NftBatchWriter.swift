@@ -2,7 +2,8 @@
 /// laid out as iptables-nft (libnftnl) builds it, batch end. The one place these layouts live.
 struct NftBatchWriter {
     private var datagram: DatagramWriter
-    private let family: UInt8
+    /// The family of the operations written next (a batch may hold both families' tables).
+    var family: UInt8
 
     /// A writer for operations of `family`; `expectedBytes` sizes the first chunk.
     init(family: NftFamily, expectedBytes: Int) { self.init(familyCode: family.rawValue, expectedBytes: expectedBytes) }
