@@ -74,7 +74,7 @@ struct AgentCommand: ParsableCommand {
         let logger = Logger(label: "kpx-reconcile.agent")
         let loaded = try proxy.configFile()
         let file = loaded?.agent ?? AgentConfigFields()
-        try ProxyMode.check(flag: proxyMode, config: file.mode)
+        try ProxyMode.check(flag: proxyMode)
         try LegacyTablesCheck.refuse(netns: netns, allowed: allowLegacyTables)
         var given = proxy.input(file: loaded)
         var settings: ProxySettings
@@ -122,11 +122,10 @@ extension AgentCommand {
 
 /// `--proxy-mode` / the configuration's `mode`: kpx-reconcile is kube-proxy's iptables mode.
 enum ProxyMode {
-    static func check(flag: String?, config: String?) throws {
-        for (source, mode) in [("--proxy-mode", flag), ("config mode", config)] {
-            guard let mode, !mode.isEmpty, mode != "iptables" else { continue }
-            throw CLIError("\(source) \"\(mode)\": kpx-reconcile implements kube-proxy's iptables mode only (want \"iptables\" or empty)")
-        }
+    /// `--proxy-mode` (the config file's `mode` is checked by `ProxyConfigLoader`, with the same words).
+    static func check(flag: String?) throws {
+        guard let flag, !flag.isEmpty, flag != "iptables" else { return }
+        throw CLIError("--proxy-mode \"\(flag)\": kpx-reconcile implements kube-proxy's iptables mode only (want \"iptables\" or empty)")
     }
 }
 

@@ -6,8 +6,6 @@ public struct AgentConfigFields: Sendable, Equatable {
     public var metricsBindAddress: String?
     public var healthzBindAddress: String?
     public var kubeconfig: String?
-    /// `mode` (the proxy mode).
-    public var mode: String?
     public var bindAddressHardFail: Bool?
     /// `conntrack.*` (KubeProxyConntrackConfiguration), as given.
     public var conntrack = ConntrackFields()
@@ -38,7 +36,6 @@ public struct AgentConfigFields: Sendable, Equatable {
         var clientConnection: Client?
         var metricsBindAddress: String?
         var healthzBindAddress: String?
-        var mode: String?
         var bindAddressHardFail: Bool?
         var conntrack: Conntrack?
     }
@@ -51,7 +48,6 @@ public struct AgentConfigFields: Sendable, Equatable {
         metricsBindAddress = doc.metricsBindAddress.flatMap { $0.isEmpty ? nil : $0 }
         healthzBindAddress = doc.healthzBindAddress.flatMap { $0.isEmpty ? nil : $0 }
         kubeconfig = doc.clientConnection?.kubeconfig.flatMap { $0.isEmpty ? nil : $0 }
-        mode = doc.mode
         bindAddressHardFail = doc.bindAddressHardFail
         if let c = doc.conntrack {
             conntrack.maxPerCore = c.maxPerCore

@@ -83,7 +83,7 @@ public final class NftClient {
     /// unknown and is thrown unless `echoed` says the commit's echoes arrived (only a commit that
     /// went through sends them).
     package func commit(_ datagram: inout BatchDatagram, generation: UInt32?, operation: (Int) throws -> NftOperation?,
-                reply: (_ index: Int, _ reply: NetlinkMessageView) -> Void, echoed: () -> Bool = { false }) throws {
+                         reply: (_ index: Int, _ reply: NetlinkMessageView) -> Void, echoed: () -> Bool = { false }) throws {
         let replies = try connection.sendBatch(&datagram) { index, message in reply(index, message) }
         try Self.throwIfRefused(replies.errors, seqs: replies.seqs, generation: generation, operation: operation)
         if let overrun = replies.overrun, !echoed() { throw overrun }
