@@ -45,9 +45,12 @@ import Testing
         try writer.run()
         defer { if writer.isRunning { writer.terminate() } }
 
-        // A change every half second while the writer runs; each is programmed during the storm.
-        var programmedDuringStorm = 0
+        // A change every half second; each one made while the writer runs is programmed within
+        // 5 s (the storm lasts 30 s: nothing waits for it to end). How many rounds fall inside the
+        // storm depends on the machine's speed, so only a minimum is asked of that count.
+        var madeDuringStorm = 0, programmedDuringStorm = 0
         for round in 1...20 {
+            let running = writer.isRunning
             let index = round * 7 % cluster.slices.count
             if var endpoints = cluster.slices[index].endpoints, !endpoints.isEmpty {
                 endpoints[0].addresses = ["10.251.0.\(round)"]
@@ -55,10 +58,13 @@ import Testing
             }
             h.api.upsert(cluster.slices[index])
             let desired = DesiredState.compute(cluster.state, settings: settings)
-            if await h.converges(to: desired, within: .seconds(5)), writer.isRunning { programmedDuringStorm += 1 }
+            let programmed = await h.converges(to: desired, within: .seconds(5))
+            if running { madeDuringStorm += 1; if programmed { programmedDuringStorm += 1 } }
             try await Task.sleep(for: .milliseconds(500))
         }
-        #expect(programmedDuringStorm >= 15, "only \(programmedDuringStorm) of 20 changes were programmed while the writer ran")
+        #expect(madeDuringStorm >= 5, "only \(madeDuringStorm) changes were made while the writer ran")
+        #expect(programmedDuringStorm == madeDuringStorm,
+                "\(madeDuringStorm - programmedDuringStorm) of \(madeDuringStorm) changes made during the storm were not programmed within 5 s")
         writer.waitUntilExit()
         #expect(writer.terminationStatus == 0)
         let desired = DesiredState.compute(cluster.state, settings: settings)
