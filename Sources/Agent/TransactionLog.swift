@@ -8,30 +8,35 @@ import Synchronization
 /// that changed since a known generation.
 final class TransactionLog: Sendable {
     private struct State {
-        var log: ChainChangeLog
+        var logs: [IPFamily: ChainChangeLog]
         /// Bumped when events were lost: everything before is unknown.
         var epoch = 0
     }
     private let state: Mutex<State>
 
-    init(family: IPFamily, tables: [TableName] = [.filter, .nat]) {
-        state = Mutex(State(log: ChainChangeLog(family: family, tables: tables)))
+    init(families: [IPFamily], tables: [TableName] = [.filter, .nat]) {
+        state = Mutex(State(logs: Dictionary(uniqueKeysWithValues: families.map { ($0, ChainChangeLog(family: $0, tables: tables)) })))
     }
+
+    convenience init(family: IPFamily, tables: [TableName] = [.filter, .nat]) { self.init(families: [family], tables: tables) }
 
     var epoch: Int { state.withLock { $0.epoch } }
 
-    func record(_ transaction: NftTransaction) { state.withLock { $0.log.record(transaction) } }
+    func record(_ transaction: NftTransaction) {
+        state.withLock { s in for key in s.logs.keys { s.logs[key]!.record(transaction) } }
+    }
 
-    func lost() { state.withLock { $0.log.forget(); $0.epoch += 1 } }
+    func lost() { state.withLock { s in for key in s.logs.keys { s.logs[key]!.forget() }; s.epoch += 1 } }
 
-    /// The chains touched by generations `after+1 ... through`, waiting up to `wait` for
-    /// notifications still in flight; nil when some generation is unknown or not patchable.
-    func touched(after: UInt32, through: UInt32, epoch: Int, wait: Duration = .milliseconds(50)) -> [ChainRef: ChainFate]? {
+    /// The chains of `family` touched by generations `after+1 ... through`, waiting up to `wait`
+    /// for notifications still in flight; nil when some generation is unknown or not patchable.
+    func touched(family: IPFamily, after: UInt32, through: UInt32, epoch: Int,
+                 wait: Duration = .milliseconds(50)) -> [ChainRef: ChainFate]? {
         let deadline = ContinuousClock.now + wait
         while true {
             let result = state.withLock { s -> (done: Bool, chains: [ChainRef: ChainFate]?) in
-                guard s.epoch == epoch else { return (true, nil) }
-                let (chains, missing) = s.log.merged(from: after, to: through)
+                guard s.epoch == epoch, let log = s.logs[family] else { return (true, nil) }
+                let (chains, missing) = log.merged(from: after, to: through)
                 return (!missing, chains)
             }
             if result.done { return result.chains }
@@ -79,6 +84,16 @@ final class PatchingBackend: RulesetBackend, KernelWriter {
 
     func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] { try inner.commitLearningHandles(plan) }
 
+    func commit(families plans: [Plan], learningHandles: Bool) throws -> [Int: UInt64] {
+        let operations = plans.reduce(0) { $0 + $1.operations.count }
+        guard let unobserved, operations > Self.unobservedCommitThreshold else {
+            return try inner.commit(families: plans, learningHandles: learningHandles)
+        }
+        var learned: [Int: UInt64] = [:]
+        try unobserved { learned = try inner.commit(families: plans, learningHandles: learningHandles) }
+        return learned
+    }
+
     func observe(family: IPFamily, tables: [TableName]) throws -> ObservedRuleset {
         fullReads += 1
         return try inner.observe(family: family, tables: tables)
@@ -89,8 +104,8 @@ final class PatchingBackend: RulesetBackend, KernelWriter {
         return try inner.observeUnsettled(family: family, tables: tables)
     }
 
-    func changedChains(from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? {
-        guard let chains = log.touched(after: from, through: to, epoch: log.epoch) else { return nil }
+    func changedChains(family: IPFamily, from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? {
+        guard let chains = log.touched(family: family, after: from, through: to, epoch: log.epoch) else { return nil }
         partialReads += 1
         return chains
     }

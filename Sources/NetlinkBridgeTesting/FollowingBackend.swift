@@ -15,7 +15,12 @@ public final class FollowingBackend: RulesetBackend {
 
     /// The kernel backend in namespace `netns`, following changes there.
     public convenience init(netns: String?, family: IPFamily) throws {
-        self.init(inner: try NetlinkBackend(netns: netns), follower: try ChangeFollower(netns: netns, family: family))
+        try self.init(netns: netns, families: [family])
+    }
+
+    /// The kernel backend in namespace `netns`, following changes of `families` there.
+    public convenience init(netns: String?, families: [IPFamily]) throws {
+        self.init(inner: try NetlinkBackend(netns: netns), follower: try ChangeFollower(netns: netns, families: families))
     }
 
     public func generation() throws -> UInt32 { try inner.generation() }
@@ -36,7 +41,11 @@ public final class FollowingBackend: RulesetBackend {
 
     public func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] { try inner.commitLearningHandles(plan) }
 
-    public func changedChains(from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? {
-        try follower.changedChains(from: from, to: to)
+    public func commit(families plans: [Plan], learningHandles: Bool) throws -> [Int: UInt64] {
+        try inner.commit(families: plans, learningHandles: learningHandles)
+    }
+
+    public func changedChains(family: IPFamily, from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? {
+        try follower.changedChains(family: family, from: from, to: to)
     }
 }

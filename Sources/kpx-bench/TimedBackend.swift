@@ -48,17 +48,22 @@ final class TimedBackend: RulesetBackend {
     }
 
     /// As `NetlinkBackend.commit`, with encoding and the kernel transaction timed apart.
-    func commit(_ plan: Plan) throws { _ = try commitEncoded(plan, echo: false) }
+    func commit(_ plan: Plan) throws { _ = try commitEncoded([plan], echo: false) }
 
     /// As `NetlinkBackend.commitLearningHandles`, timed as `commit` is (the echoes are read
     /// inside the "commit" phase).
-    func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] { try commitEncoded(plan, echo: true) }
+    func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] { try commitEncoded([plan], echo: true) }
+
+    /// As `NetlinkBackend.commit(families:learningHandles:)`: one batch for every family's plan.
+    func commit(families plans: [Plan], learningHandles: Bool) throws -> [Int: UInt64] {
+        plans.isEmpty ? [:] : try commitEncoded(plans, echo: learningHandles)
+    }
 
     /// As `NetlinkBackend` commits: the plan encoded straight into its datagram ("encode"),
     /// sent and answered ("commit"), then the heap trimmed after a large batch ("trim").
-    private func commitEncoded(_ plan: Plan, echo: Bool) throws -> [Int: UInt64] {
+    private func commitEncoded(_ plans: [Plan], echo: Bool) throws -> [Int: UInt64] {
         let (handles, bytes) = try NetlinkBackend.translatingErrors { () throws -> ([Int: UInt64], Int) in
-            var encoded = try timed("encode") { try PlanEncoder.encode(plan, ipsets: client.ipsets, echoingInserts: echo) }
+            var encoded = try timed("encode") { try PlanEncoder.encode(plans, ipsets: client.ipsets, echoingInserts: echo) }
             let handles = try timed("commit") { try client.commit(&encoded) }
             return (handles, encoded.datagram.byteCount)
         }
@@ -67,8 +72,8 @@ final class TimedBackend: RulesetBackend {
         return handles
     }
 
-    func changedChains(from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? {
-        try timed("follow") { try follower?.changedChains(from: from, to: to) }
+    func changedChains(family: IPFamily, from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? {
+        try timed("follow") { try follower?.changedChains(family: family, from: from, to: to) }
     }
 
     /// Phases and counters as a sample's extras; `engineOther` is what the engine did between calls

@@ -66,23 +66,27 @@ public struct ChainChangeLog: Sendable {
 /// socket when asked sees every transaction up to the generation just read.
 public final class ChangeFollower {
     private let socket: NftEventSocket
-    private var log: ChainChangeLog
+    private var logs: [IPFamily: ChainChangeLog]
 
     /// Subscribes in `netns`; only transactions after this point can be followed.
-    public init(netns: String?, family: IPFamily, tables: [TableName] = [.filter, .nat]) throws {
+    public init(netns: String?, families: [IPFamily], tables: [TableName] = [.filter, .nat]) throws {
         socket = try NftEventSocket(netns: netns)
-        log = ChainChangeLog(family: family, tables: tables)
+        logs = Dictionary(uniqueKeysWithValues: families.map { ($0, ChainChangeLog(family: $0, tables: tables)) })
     }
 
-    /// The chains changed by generations `from+1 ... to`, or nil when that is not known.
-    public func changedChains(from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? {
+    public convenience init(netns: String?, family: IPFamily, tables: [TableName] = [.filter, .nat]) throws {
+        try self.init(netns: netns, families: [family], tables: tables)
+    }
+
+    /// The chains of `family` changed by generations `from+1 ... to`, or nil when that is not known.
+    public func changedChains(family: IPFamily, from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? {
         switch try socket.next(timeoutMilliseconds: 0) {
         case .overrun:
-            log.forget()
+            for key in logs.keys { logs[key]!.forget() }
             return nil
         case .transactions(let list):
-            for transaction in list { log.record(transaction) }
+            for transaction in list { for key in logs.keys { logs[key]!.record(transaction) } }
         }
-        return log.merged(from: from, to: to).chains
+        return logs[family]?.merged(from: from, to: to).chains
     }
 }

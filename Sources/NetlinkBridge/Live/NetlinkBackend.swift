@@ -53,30 +53,26 @@ public final class NetlinkBackend: RulesetBackend {
         return out
     }
 
-    public func commit(_ plan: Plan) throws { _ = try commitEncoded(plan, echo: false) }
+    public func commit(_ plan: Plan) throws { _ = try commitEncoded([plan], echo: false) }
 
     /// Commits like `commit(_:)`, with the kernel echoing each inserted rule, and returns the
     /// handles of the plan's `.insertRule` operations by plan index (those whose echo was lost
     /// are absent).
-    public func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] { try commitEncoded(plan, echo: true) }
+    public func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] { try commitEncoded([plan], echo: true) }
 
     /// Commits one plan per family as ONE transaction (one batch, one generation guard): the
-    /// kernel applies every family's plan or none.
-    public func commit(families plans: [Plan]) throws {
-        let bytes = try Self.translatingErrors { () throws -> Int in
-            var encoded = try PlanEncoder.encode(plans, ipsets: client.ipsets)
-            _ = try client.commit(&encoded)
-            committedMessages += encoded.datagram.messageCount
-            return encoded.datagram.byteCount
-        }
-        ReleasedMemory.trim(afterBatchOf: bytes)
+    /// kernel applies every family's plan or none. Handles are keyed by the operation's index
+    /// counted across the plans.
+    public func commit(families plans: [Plan], learningHandles: Bool) throws -> [Int: UInt64] {
+        guard !plans.isEmpty else { return [:] }
+        return try commitEncoded(plans, echo: learningHandles)
     }
 
-    /// Encodes `plan` straight into its datagram, commits it, then hands the memory of a large
+    /// Encodes `plans` straight into one datagram, commits it, then hands the memory of a large
     /// batch back to the system.
-    private func commitEncoded(_ plan: Plan, echo: Bool) throws -> [Int: UInt64] {
+    private func commitEncoded(_ plans: [Plan], echo: Bool) throws -> [Int: UInt64] {
         let (handles, bytes) = try Self.translatingErrors { () throws -> ([Int: UInt64], Int) in
-            var encoded = try PlanEncoder.encode(plan, ipsets: client.ipsets, echoingInserts: echo)
+            var encoded = try PlanEncoder.encode(plans, ipsets: client.ipsets, echoingInserts: echo)
             let handles = try client.commit(&encoded)
             committedMessages += encoded.datagram.messageCount
             return (handles, encoded.datagram.byteCount)

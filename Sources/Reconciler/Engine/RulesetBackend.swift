@@ -18,10 +18,15 @@ public protocol RulesetBackend: AnyObject {
     /// keyed by the index of their `.insertRule` operation in `plan.operations`. A rule missing
     /// from the result has an unknown handle (the caller re-reads its chain).
     func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64]
-    /// The chains that the transactions after generation `from`, up to and including `to`,
-    /// changed in the tables we read; nil when unknown (the caller then reads everything).
+    /// Commits one plan per family as ONE atomic transaction guarded by their shared generation:
+    /// the kernel applies every plan or none. With `learningHandles`, returns the handles of the
+    /// inserted rules keyed by the operation's index counted across the plans in order.
+    /// Default: a single plan through `commit(_:)` / `commitLearningHandles(_:)`; several are refused.
+    func commit(families plans: [Plan], learningHandles: Bool) throws -> [Int: UInt64]
+    /// The chains of `family` that the transactions after generation `from`, up to and including
+    /// `to`, changed in the tables we read; nil when unknown (the caller then reads everything).
     /// Backends that follow the kernel's change notifications answer; the default is nil.
-    func changedChains(from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]?
+    func changedChains(family: IPFamily, from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]?
 }
 
 extension RulesetBackend {
@@ -36,8 +41,16 @@ extension RulesetBackend {
         return (observed, observed.generation ?? 0)
     }
 
+    public func commit(families plans: [Plan], learningHandles: Bool) throws -> [Int: UInt64] {
+        guard plans.count <= 1 else { throw BackendError.rejected("this backend commits one family per transaction") }
+        guard let plan = plans.first else { return [:] }
+        if learningHandles { return try commitLearningHandles(plan) }
+        try commit(plan)
+        return [:]
+    }
+
     /// Default: changes by others are not followed.
-    public func changedChains(from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? { nil }
+    public func changedChains(family: IPFamily, from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? { nil }
 }
 
 /// Failures a backend reports to the engine.

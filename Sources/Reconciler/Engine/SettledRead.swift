@@ -26,7 +26,7 @@ struct SettledRead {
     func settle(_ observed: ObservedRuleset, through: UInt32) throws -> ObservedRuleset? {
         guard let from = observed.generation else { return nil }
         if from == through { return observed }
-        guard let all = try backend.changedChains(from: from, to: through) else { return nil }
+        guard let all = try backend.changedChains(family: family, from: from, to: through) else { return nil }
         let changed = all.filter { tables.contains($0.key.table) }
         // Foreign chains (Docker's, a CNI plugin's) never change a plan: they are not read again,
         // so a chain someone appends to all the time cannot hold the read up.

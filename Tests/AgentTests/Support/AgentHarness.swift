@@ -123,14 +123,19 @@ final class PoisonedBackend: RulesetBackend, KernelWriter, @unchecked Sendable {
         try inner.observe(family: family, chains: chains)
     }
 
-    func commit(_ plan: Plan) throws {
-        guard takePoison() else { return try inner.commit(plan) }
-        try commitPoisoned(plan) { try inner.commit($0) }
-    }
+    func commit(_ plan: Plan) throws { _ = try commit(families: [plan], learningHandles: false) }
 
-    func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] {
-        guard takePoison() else { return try inner.commitLearningHandles(plan) }
-        try commitPoisoned(plan) { _ = try inner.commitLearningHandles($0) }
+    func commitLearningHandles(_ plan: Plan) throws -> [Int: UInt64] { try commit(families: [plan], learningHandles: true) }
+
+    /// The last family's plan carries the poison (on a dual-stack node: the IPv6 half).
+    func commit(families plans: [Plan], learningHandles: Bool) throws -> [Int: UInt64] {
+        guard takePoison(), !plans.isEmpty else { return try inner.commit(families: plans, learningHandles: learningHandles) }
+        var bad = plans
+        bad[bad.count - 1] = Self.poisoned(bad[bad.count - 1])
+        do { _ = try inner.commit(families: bad, learningHandles: learningHandles) } catch {
+            rejected += 1
+            throw error
+        }
         return [:]
     }
 
@@ -139,14 +144,11 @@ final class PoisonedBackend: RulesetBackend, KernelWriter, @unchecked Sendable {
         remaining.withLock { r -> Bool in if r > 0 { r -= 1; return true }; return false }
     }
 
-    private func commitPoisoned(_ plan: Plan, _ commit: (Plan) throws -> Void) throws {
+    /// `plan` with a loop KUBE-MARK-MASQ -> KUBE-MARK-MASQ: the kernel's jump-graph validation refuses it.
+    static func poisoned(_ plan: Plan) -> Plan {
         var bad = plan
-        // A loop KUBE-MARK-MASQ -> KUBE-MARK-MASQ: the kernel's jump-graph validation refuses it.
         let loop = Rule(target: .jump(KubeChains.markMasq))
         bad.operations.append(.insertRule(table: .nat, chain: KubeChains.markMasq, rule: loop, placement: .append))
-        do { try commit(bad) } catch {
-            rejected += 1
-            throw error
-        }
+        return bad
     }
 }

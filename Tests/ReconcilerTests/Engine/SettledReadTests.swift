@@ -39,7 +39,7 @@ import Testing
             return out
         }
         func commit(_ plan: Plan) throws {}
-        func changedChains(from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? {
+        func changedChains(family: IPFamily, from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? {
             var all: [ChainRef: ChainFate] = [:]
             for g in (from + 1)...to {
                 guard let one = changes[g] else { return nil }
@@ -102,7 +102,7 @@ import Testing
         let settled = try SettledRead(backend: b, family: .ipv4, tables: [.nat]).read()
         #expect(settled.generation == 7 && Self.chains(settled)[Self.svc] == Self.chains(b.now)[Self.svc])
         #expect(Self.chains(settled)[Self.oldSEP] == nil && b.fullReads == 0 && b.chainReads == 1)
-        #expect(try b.changedChains(from: 7, to: 8) == [ChainRef(.nat, Self.newSEP): .created])
+        #expect(try b.changedChains(family: .ipv4, from: 7, to: 8) == [ChainRef(.nat, Self.newSEP): .created])
     }
 
     /// Without notifications that name the changes, the quiet-moment read is the answer.
