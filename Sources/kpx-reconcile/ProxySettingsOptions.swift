@@ -43,7 +43,7 @@ struct ProxySettingsOptions: ParsableArguments {
     @Option(name: .customLong("node-ip"), help: "A local address of the node (repeatable; the first of the family is the node IP).")
     var nodeIP: [String] = []
 
-    @Option(name: .customLong("ip-family"), help: "ipv4 | ipv6 (default ipv4).")
+    @Option(name: .customLong("ip-family"), help: "ipv4 | ipv6: proxy one family (default: every family the node has an address of, --node-ip; IPv4 without one).")
     var ipFamily: String?
 
     @Option(name: .customLong("random-fully"), help: "iptables supports --random-fully: true|false (default true).")
@@ -80,9 +80,16 @@ struct ProxySettingsOptions: ParsableArguments {
         return i
     }
 
-    /// Reads `--config` (if any), applies the flags over it and validates.
+    /// Reads `--config` (if any), applies the flags over it and validates: the primary family's settings.
     func settings() throws -> ProxySettings {
         do { return try input().resolve() } catch let e as SettingsError {
+            throw ValidationError(e.description)
+        }
+    }
+
+    /// The settings of every family the node proxies (`--ip-family`, or the node IPs' families).
+    func families() throws -> NodeFamilies {
+        do { return try input().resolveFamilies() } catch let e as SettingsError {
             throw ValidationError(e.description)
         }
     }

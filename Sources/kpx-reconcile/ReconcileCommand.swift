@@ -39,24 +39,27 @@ struct ReconcileCommand: ParsableCommand {
     var allowLegacyTables = false
 
     func run() throws {
-        let (desired, skipped) = try input.load()
+        let desired = try input.load()
         try LegacyTablesCheck.refuse(netns: netns, allowed: allowLegacyTables)
         let backend = try NetlinkBackend(netns: netns)
-        let engine = ReconcileEngine(backend: backend, family: desired.family)
+        // Every family the node proxies, planned apart and committed as ONE transaction.
+        let engine = ReconcileEngine(backend: backend, families: desired.families)
         engine.keepsState = false  // one reconcile per process: no cache to refresh after the commit
         let started = ContinuousClock.now
-        if !dryRun { try backend.ensureAccountingObjects(for: desired) }
-        let outcome: ReconcileOutcome
-        do { outcome = try engine.reconcile(desired, dryRun: dryRun) } catch { throw CLIError("reconcile: \(error)") }
+        if !dryRun { for ruleset in desired.rulesets { try backend.ensureAccountingObjects(for: ruleset) } }
+        let outcomes: [ReconcileOutcome]
+        do { outcomes = try engine.reconcile(desired.rulesets, dryRun: dryRun) } catch { throw CLIError("reconcile: \(error)") }
         let elapsed = ContinuousClock.now - started
-        try report(outcome, elapsed: elapsed)
-        if outcome.applied { clearUDPFlows(toEndpointsRemovedBy: outcome, desired: desired, backend: backend) }
+        try report(outcomes, elapsed: elapsed)
+        for (outcome, ruleset) in zip(outcomes, desired.rulesets) where outcome.applied {
+            clearUDPFlows(toEndpointsRemovedBy: outcome, desired: ruleset, backend: backend)
+        }
         if verify && !dryRun {
-            do { _ = try engine.verify(desired) } catch { throw CLIError("\(error)") }
+            do { _ = try engine.verify(desired.rulesets) } catch { throw CLIError("\(error)") }
             print("verified: live tables equal the desired state")
         }
-        if dryRun && !outcome.plan.isEmpty { throw ExitCode(2) }
-        if skipped { throw exitSkippedObjects }
+        if dryRun && outcomes.contains(where: { !$0.plan.isEmpty }) { throw ExitCode(2) }
+        if desired.skipped { throw exitSkippedObjects }
     }
 
     /// After a commit, deletes the conntrack entries of UDP flows to services whose endpoints
@@ -78,23 +81,42 @@ struct ReconcileCommand: ParsableCommand {
         }
     }
 
-    private func report(_ outcome: ReconcileOutcome, elapsed: Duration) throws {
+    /// One family: as always. Several: JSON keyed by family; text one block per family, each
+    /// summary labelled with its family.
+    private func report(_ outcomes: [ReconcileOutcome], elapsed: Duration) throws {
+        let dual = outcomes.count > 1
         if output == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(PlanDocument(outcome.plan, observed: outcome.observed)), as: UTF8.self))
+            let documents = outcomes.map { PlanDocument($0.plan, observed: $0.observed) }
+            let data = dual ? try encoder.encode(Dictionary(uniqueKeysWithValues: zip(outcomes.map(\.plan.family.rawValue), documents)))
+                            : try encoder.encode(documents[0])
+            print(String(decoding: data, as: UTF8.self))
             return
         }
-        let renderer = PlanRenderer(color: color.enabled)
+        let renderer = PlanRenderer(color: color.enabled, labelsFamily: dual)
         if dryRun {
-            let observed = outcome.observed ?? ObservedRuleset(ruleset: Ruleset(family: outcome.plan.family))
-            print(stat ? renderer.stat(outcome.plan, observed: observed) : renderer.render(outcome.plan, observed: observed), terminator: "")
+            for outcome in outcomes {
+                let observed = outcome.observed ?? ObservedRuleset(ruleset: Ruleset(family: outcome.plan.family))
+                print(stat ? renderer.stat(outcome.plan, observed: observed) : renderer.render(outcome.plan, observed: observed), terminator: "")
+            }
             return
         }
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-        let what = outcome.applied ? "applied \(outcome.plan.summary) in one transaction" : "in sync: nothing to do"
-        print(String(format: "%@ (%.1f ms%@)", what, ms, outcome.retries > 0 ? ", \(outcome.retries) retries after concurrent changes" : ""))
-        for warning in outcome.plan.warnings { print("warning: \(warning)") }
+        let what: String
+        if !outcomes.contains(where: \.applied) {
+            what = "in sync: nothing to do"
+        } else if dual {
+            let parts = outcomes.map { "\($0.plan.family.rawValue): \($0.plan.isEmpty ? "nothing to do" : "\($0.plan.summary)")" }
+            what = "applied \(parts.joined(separator: "; ")) in one transaction"
+        } else {
+            what = "applied \(outcomes[0].plan.summary) in one transaction"
+        }
+        let retries = outcomes[0].retries
+        print(String(format: "%@ (%.1f ms%@)", what, ms, retries > 0 ? ", \(retries) retries after concurrent changes" : ""))
+        for outcome in outcomes {
+            for warning in outcome.plan.warnings { print("warning: \(dual ? "\(outcome.plan.family.rawValue): " : "")\(warning)") }
+        }
     }
 }
 

@@ -4,7 +4,9 @@ import Foundation
 import Reconciler
 
 /// `kpx-reconcile render`: prints the desired ruleset as the iptables-restore input kube-proxy
-/// writes for a full sync. Problems with input objects go to stderr; invalid objects are skipped.
+/// writes for a full sync (kube-proxy's text is per family: on a dual-stack node each family's
+/// follows a `# ipv4` / `# ipv6` line). Problems with input objects go to stderr; invalid objects
+/// are skipped.
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
@@ -13,8 +15,11 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var input: DesiredInput
 
     func run() throws {
-        let (ruleset, skipped) = try input.load()
-        print(KubeProxyTextWriter().render(ruleset), terminator: "")
-        if skipped { throw exitSkippedObjects }
+        let desired = try input.load()
+        for ruleset in desired.rulesets {
+            if desired.isDualStack { print("# \(ruleset.family.rawValue)") }
+            print(KubeProxyTextWriter().render(ruleset), terminator: "")
+        }
+        if desired.skipped { throw exitSkippedObjects }
     }
 }

@@ -71,8 +71,8 @@ struct TraceCommand: ParsableCommand {
         if !services.isEmpty {
             var proxy = self.proxy
             if proxy.ipFamily == nil { proxy.ipFamily = family.rawValue }
-            let (ruleset, _) = try DesiredInput.load(files: services, proxy: proxy, strict: false)
-            return (ruleset, Set(try proxy.settings().nodeIPs))
+            let desired = try DesiredInput.load(files: services, proxy: proxy, strict: false)
+            return (desired.first, Set(try proxy.settings().nodeIPs))
         }
         let backend = try NetlinkBackend(netns: netns)
         let observed = try backend.observe(family: family, tables: [.filter, .nat])

@@ -70,22 +70,17 @@ public struct SettingsError: Error, Hashable, Sendable, CustomStringConvertible 
 }
 
 extension ProxySettingsInput {
-    /// Validates and applies kube-proxy's defaults (masquerade bit 14, localhost NodePorts on,
-    /// ClusterCIDR local detection; `--random-fully` and nfacct on, as kube-proxy finds them on
-    /// iptables >= 1.6.2 with nfnetlink_acct).
-    public func resolve() throws -> ProxySettings {
-        let family: IPFamily
-        switch (ipFamily ?? "ipv4").lowercased() {
-        case "ipv4", "4": family = .ipv4
-        case "ipv6", "6": family = .ipv6
-        default: throw SettingsError(setting: "--ip-family", message: "want ipv4 or ipv6, got \(ipFamily!)")
-        }
+    /// The settings of the primary family (`primaryFamily()`), validated with kube-proxy's
+    /// defaults; `resolveFamilies()` gives every family a node proxies.
+    public func resolve() throws -> ProxySettings { try resolve(family: try primaryFamily()) }
+
+    /// Validates and applies kube-proxy's defaults for `family` (masquerade bit 14, localhost
+    /// NodePorts on, ClusterCIDR local detection; `--random-fully` and nfacct on, as kube-proxy
+    /// finds them on iptables >= 1.6.2 with nfnetlink_acct).
+    public func resolve(family: IPFamily) throws -> ProxySettings {
         let bit = masqueradeBit ?? 14
         guard (0...31).contains(bit) else { throw SettingsError(setting: "--iptables-masquerade-bit", message: "\(bit) not in 0-31") }
-        let ips = try (nodeIPs ?? []).map { t in
-            guard let ip = IPAddress.kube(t) else { throw SettingsError(setting: "--node-ip", message: "invalid IP \(t)") }
-            return ip
-        }
+        let ips = try parsedNodeIPs()
         for a in nodePortAddresses ?? [] where a != "primary" && CIDR.strict(a) == nil {
             throw SettingsError(setting: "--nodeport-addresses", message: "invalid CIDR \(a)")
         }

@@ -3,16 +3,26 @@
 public struct PlanRenderer {
     public var context = 3
     public var color = false
+    /// Prefix each summary line with the plan's family (`ipv4: `, `ipv6: `): set when the plans
+    /// of a dual-stack node are shown one after the other.
+    public var labelsFamily = false
 
-    public init(context: Int = 3, color: Bool = false) {
+    public init(context: Int = 3, color: Bool = false, labelsFamily: Bool = false) {
         self.context = context
         self.color = color
+        self.labelsFamily = labelsFamily
     }
 
     /// The per-Service summary (`--stat`): one line per Service whose rules change.
     public func stat(_ plan: Plan, observed: ObservedRuleset) -> String {
         let lines = plan.services(observed: observed).map { $0.line + "\n" }.joined()
-        return lines + paint(plan.isEmpty ? "nothing to do\n" : "\(plan.summary)\n", "1")
+        return lines + summary(plan)
+    }
+
+    /// The summary line of `plan`.
+    private func summary(_ plan: Plan) -> String {
+        let label = labelsFamily ? "\(plan.family.rawValue): " : ""
+        return paint(label + (plan.isEmpty ? "nothing to do\n" : "\(plan.summary)\n"), "1")
     }
 
     /// The per-Service summary, then the diff; `observed` is what the plan was computed against.
@@ -29,12 +39,11 @@ public struct PlanRenderer {
         for (table, chain) in touchedChains(plan) {
             let old = before[table]?[chain]
             let new = afterChains?[table]?[chain]
-            out += header(table, chain, old: old, new: new)
+            out += header(table, chain, family: plan.family, old: old, new: new)
             out += hunks(old: lines(old, plan.family), new: lines(new, plan.family))
         }
         for warning in plan.warnings { out += paint("warning: \(warning)\n", "33") }
-        out += paint(plan.isEmpty ? "nothing to do\n" : "\(plan.summary)\n", "1")
-        return out
+        return out + summary(plan)
     }
 
     /// Chains by table and name (a linear search per touched chain made large plans quadratic).
@@ -57,9 +66,11 @@ public struct PlanRenderer {
         return out.sorted { ($0.0.rawValue, $0.1) < ($1.0.rawValue, $1.1) }
     }
 
-    private func header(_ table: TableName, _ chain: String, old: Chain?, new: Chain?) -> String {
+    /// `--- nat CHAIN` (IPv4) or `--- ip6 nat CHAIN` (IPv6), as nft names the tables.
+    private func header(_ table: TableName, _ chain: String, family: IPFamily, old: Chain?, new: Chain?) -> String {
         let state = old == nil ? " (new chain)" : new == nil ? " (stale chain deleted)" : ""
-        return paint("--- \(table.rawValue) \(chain)\(state)\n", "1")
+        let name = family == .ipv6 ? "ip6 \(table.rawValue)" : table.rawValue
+        return paint("--- \(name) \(chain)\(state)\n", "1")
     }
 
     private func lines(_ chain: Chain?, _ family: IPFamily) -> [String] {
