@@ -22,24 +22,35 @@ struct DumpCommand: ParsableCommand {
     @Option(name: .long, help: "Only this table (filter, nat, mangle, raw, security, or all).")
     var table: String = "all"
 
-    @Option(name: .customLong("ip-family"), help: "ipv4 or ipv6.")
-    var ipFamily: IPFamily = .ipv4
+    @Option(name: .customLong("ip-family"), help: "ipv4, ipv6, or all (each family after a '# ipv4' / '# ipv6' line; JSON: an array).")
+    var ipFamily: FamilyChoice = .ipv4
 
     func run() throws {
+        let selection = try TableSelection(table)
+        let labelled = ipFamily == .all
         guard let input else {
-            let tables = try LiveTables.read(netns: netns, family: ipFamily, selection: try TableSelection(table))
-            print(output == .json ? try LiveTables.json(tables, family: ipFamily) : LiveTables.text(tables, family: ipFamily),
-                  terminator: "")
+            var documents: [String] = []
+            for family in ipFamily.families {
+                let tables = try LiveTables.read(netns: netns, family: family, selection: selection)
+                if output == .json {
+                    documents.append(try LiveTables.json(tables, family: family))
+                } else {
+                    print((labelled ? FamilySections.header(family) + "\n" : "") + LiveTables.text(tables, family: family), terminator: "")
+                }
+            }
+            if output == .json { print(labelled ? "[\n" + documents.joined(separator: ",\n") + "]\n" : documents[0], terminator: "") }
             return
         }
         let text = try InputFiles.read(input)
-        let ruleset: Ruleset
         do {
-            ruleset = try RestoreParser.ruleset(text, family: ipFamily)
+            let parts = labelled ? try FamilySections.split(text) : [(family: ipFamily.families[0], text: text)]
+            for part in parts {
+                let ruleset = try RestoreParser.ruleset(part.text, family: part.family)
+                print((labelled ? FamilySections.header(part.family) + "\n" : "") + SaveRenderer.render(selection.apply(to: ruleset)), terminator: "")
+            }
         } catch {
             throw CLIError("\(input): \(error)")
         }
-        print(SaveRenderer.render(try TableSelection(table).apply(to: ruleset)), terminator: "")
     }
 }
 

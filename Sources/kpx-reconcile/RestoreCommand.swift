@@ -16,8 +16,8 @@ struct RestoreCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep chains the input does not mention (like iptables-restore --noflush).")
     var noflush = false
 
-    @Option(name: .customLong("ip-family"), help: "ipv4 or ipv6.")
-    var ipFamily: IPFamily = .ipv4
+    @Option(name: .customLong("ip-family"), help: "ipv4, ipv6, or all (the text of both families, each after a '# ipv4' / '# ipv6' line, as render prints it; one transaction).")
+    var ipFamily: FamilyChoice = .ipv4
 
     @Option(name: .long, help: "Read this file instead of standard input ('-' = standard input).")
     var input: String = "-"
@@ -30,25 +30,48 @@ struct RestoreCommand: ParsableCommand {
 
     func run() throws {
         let text = try InputFiles.read(input)
-        let script: RestoreScript
-        do { script = try RestoreParser.parse(text, family: ipFamily) } catch {
-            throw CLIError("\(input == "-" ? "<stdin>" : input): \(error)")
-        }
-        let outcome: ReconcileOutcome
+        let name = input == "-" ? "<stdin>" : input
+        let scripts: [RestoreScript]
         do {
-            let engine = ReconcileEngine(backend: try NetlinkBackend(netns: netns), family: ipFamily,
-                                         tables: script.tables.map(\.name))
-            outcome = try engine.restore(script, noflush: noflush, dryRun: dryRun)
+            let parts = ipFamily == .all ? try FamilySections.split(text) : [(family: ipFamily.families[0], text: text)]
+            scripts = try parts.map { part throws(ParseError) in try RestoreParser.parse(part.text, family: part.family) }
+        } catch {
+            throw CLIError("\(name): \(error)")
+        }
+        let outcomes: [ReconcileOutcome]
+        do {
+            let tables = Array(Set(scripts.flatMap { $0.tables.map(\.name) })).sorted { $0.rawValue < $1.rawValue }
+            let engine = ReconcileEngine(backend: try NetlinkBackend(netns: netns), families: scripts.map(\.family), tables: tables)
+            outcomes = try engine.restore(scripts, noflush: noflush, dryRun: dryRun)
         } catch {
             throw CLIError("restore: \(error)")
         }
+        let labelled = scripts.count > 1
         if dryRun {
-            print(PlanRenderer(color: color.enabled).render(outcome.plan, observed: outcome.observed ?? ObservedRuleset(ruleset: Ruleset(family: ipFamily))), terminator: "")
-            if !outcome.plan.isEmpty { throw ExitCode(2) }
-        } else if outcome.applied {
-            print("restored: \(outcome.plan.summary) in one transaction")
+            let renderer = PlanRenderer(color: color.enabled, labelsFamily: labelled)
+            for outcome in outcomes {
+                print(renderer.render(outcome.plan, observed: outcome.observed ?? ObservedRuleset(ruleset: Ruleset(family: outcome.plan.family))), terminator: "")
+            }
+            if outcomes.contains(where: { !$0.plan.isEmpty }) { throw ExitCode(2) }
+        } else if outcomes.contains(where: \.applied) {
+            let parts = outcomes.map { (labelled ? "\($0.plan.family.rawValue): " : "") + ($0.plan.isEmpty ? "nothing to do" : "\($0.plan.summary)") }
+            print("restored: \(parts.joined(separator: "; ")) in one transaction")
         } else {
             print("restored: nothing to do (the live tables already match)")
+        }
+    }
+}
+
+/// `--ip-family` of `dump` and `restore`: one family, or both (`all`: each family's text after
+/// a `# ipv4` / `# ipv6` line).
+enum FamilyChoice: String, ExpressibleByArgument, CaseIterable {
+    case ipv4, ipv6, all
+
+    var families: [IPFamily] {
+        switch self {
+        case .ipv4: return [.ipv4]
+        case .ipv6: return [.ipv6]
+        case .all: return [.ipv4, .ipv6]
         }
     }
 }
