@@ -3,7 +3,15 @@ public import Reconciler
 
 /// How the agent runs: kube-proxy's sync periods and the node's proxy settings.
 public struct AgentConfiguration: Sendable {
-    public var settings: ProxySettings
+    /// The primary family's settings (node-wide duties: health checks, sysctls, logs).
+    public var settings: ProxySettings {
+        get { families[primaryIndex] }
+        set { families[primaryIndex] = newValue }
+    }
+    /// Every family's settings, IPv4 first: one unless the node is dual-stack.
+    public var families: [ProxySettings]
+    /// Which of `families` is the primary one (kube-proxy's: the node IP's family).
+    public var primaryIndex = 0
     /// The network namespace to program (nil: the agent's own, i.e. the node's with hostNetwork).
     public var netns: String?
     /// How change syncs are spaced: latency-first unless `--iptables-min-sync-period` was given.
@@ -23,13 +31,26 @@ public struct AgentConfiguration: Sendable {
     public init(settings: ProxySettings, netns: String? = nil, minSyncPeriod: Duration? = nil,
                 syncPeriod: Duration = .seconds(30), driftRepairSpacing: Duration = .milliseconds(100),
                 watchDrift: Bool = true, retryBackoff: Backoff? = nil) {
-        self.settings = settings
+        self.families = [settings]
         self.netns = netns
         self.pacing = minSyncPeriod.map(ChangePacing.fixed) ?? .default
         self.syncPeriod = syncPeriod
         self.driftRepairSpacing = driftRepairSpacing
         self.watchDrift = watchDrift
         self.retryBackoff = retryBackoff ?? Backoff(base: pacing.retryBase, cap: syncPeriod)
+    }
+}
+
+extension AgentConfiguration {
+    /// Proxies every family of `node` (`NodeFamilies`), the primary's settings serving the node-wide duties.
+    public mutating func proxy(_ node: NodeFamilies) {
+        families = node.settings
+        primaryIndex = node.settings.firstIndex { $0.ipFamily == node.primary } ?? 0
+    }
+
+    /// The settings of every family, each changed by `change` (e.g. the node's zone).
+    public mutating func updateFamilies(_ change: (inout ProxySettings) -> Void) {
+        for i in families.indices { change(&families[i]) }
     }
 }
 

@@ -5,20 +5,12 @@ import Reconciler
 /// kube-proxy's sync metrics under kube-proxy's names, plus the agent's own (`kpx_reconcile_*`).
 public final class AgentMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
-    let syncDuration: DurationHistogram
-    let fullSyncDuration: DurationHistogram
-    let partialSyncDuration: DurationHistogram
     let networkProgramming: DurationHistogram
-    let lastTimestamp: Gauge
     let lastQueuedTimestamp: Gauge
-    let rulesNat: Gauge
-    let rulesFilter: Gauge
     let endpointChanges: Counter
     let serviceChanges: Counter
     let endpointChangesPending: Gauge
     let serviceChangesPending: Gauge
-    let restoreFailures: Counter
-    let partialRestoreFailures: Counter
     let operations: ValueHistogram
     let operationsTotal: Counter
     let driftRepairs: Counter
@@ -33,8 +25,6 @@ public final class AgentMetrics: Sendable {
     let healthzFailed: Counter
     let livezOK: Counter
     let livezFailed: Counter
-    let rulesLastNat: Gauge
-    let rulesLastFilter: Gauge
     let process: ProcessMetrics
     let conntrackReconcileDuration: DurationHistogram
     let conntrackReconcileDeleted: Counter
@@ -42,6 +32,8 @@ public final class AgentMetrics: Sendable {
     let noLocalExternal: Gauge
     let ctInvalidDropped: Counter
     let localhostNodePortsAccepted: Counter
+    /// The `ip_family`-labelled series, per family (made at the first use of a family).
+    private let familySeries = Mutex<[IPFamily: FamilyMetrics]>([:])
     /// Reads the nfacct packet counts at a scrape (set by the agent on a kernel backend).
     let accountingReader = Mutex<(@Sendable (String) -> UInt64?)?>(nil)
     private let accountingSeen = Mutex<[String: UInt64]>([:])
@@ -56,20 +48,12 @@ public final class AgentMetrics: Sendable {
         self.registry = registry
         let r = registry
         let d = Self.d
-        syncDuration = r.makeDurationHistogram(descriptor: d("kubeproxy_sync_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds"), buckets: Self.syncBuckets)
-        fullSyncDuration = r.makeDurationHistogram(descriptor: d("kubeproxy_sync_full_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds for full resyncs"), buckets: Self.syncBuckets)
-        partialSyncDuration = r.makeDurationHistogram(descriptor: d("kubeproxy_sync_partial_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds for partial resyncs"), buckets: Self.syncBuckets)
         networkProgramming = r.makeDurationHistogram(descriptor: d("kubeproxy_network_programming_duration_seconds", "In Cluster Network Programming Latency in seconds"), buckets: Self.programmingBuckets)
-        lastTimestamp = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_last_timestamp_seconds", "The last time proxy rules were successfully synced"))
         lastQueuedTimestamp = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds", "The last time a sync of proxy rules was queued"))
-        rulesNat = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_iptables_total", "Total number of iptables rules owned by kube-proxy"), labels: [("table", "nat")])
-        rulesFilter = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_iptables_total", "Total number of iptables rules owned by kube-proxy"), labels: [("table", "filter")])
         endpointChanges = r.makeCounter(descriptor: d("kubeproxy_sync_proxy_rules_endpoint_changes_total", "Cumulative proxy rules Endpoint changes"))
         serviceChanges = r.makeCounter(descriptor: d("kubeproxy_sync_proxy_rules_service_changes_total", "Cumulative proxy rules Service changes"))
         endpointChangesPending = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_endpoint_changes_pending", "Pending proxy rules Endpoint changes"))
         serviceChangesPending = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_service_changes_pending", "Pending proxy rules Service changes"))
-        restoreFailures = r.makeCounter(descriptor: d("kubeproxy_sync_proxy_rules_iptables_restore_failures_total", "Cumulative proxy iptables restore failures"))
-        partialRestoreFailures = r.makeCounter(descriptor: d("kubeproxy_sync_proxy_rules_iptables_partial_restore_failures_total", "Cumulative proxy iptables partial restore failures"))
         operations = r.makeValueHistogram(descriptor: d("kpx_reconcile_sync_operations", "Rule and chain operations committed per sync"), buckets: [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 20000])
         operationsTotal = r.makeCounter(descriptor: d("kpx_reconcile_operations_total", "Rule and chain operations committed"))
         driftRepairs = r.makeCounter(descriptor: d("kpx_reconcile_drift_repairs_total", "Syncs that repaired rules changed by someone else"))
@@ -84,8 +68,6 @@ public final class AgentMetrics: Sendable {
         healthzFailed = r.makeCounter(descriptor: d("kubeproxy_proxy_healthz_total", "Cumulative proxy healthz HTTP status"), labels: [("code", "503")])
         livezOK = r.makeCounter(descriptor: d("kubeproxy_proxy_livez_total", "Cumulative proxy livez HTTP status"), labels: [("code", "200")])
         livezFailed = r.makeCounter(descriptor: d("kubeproxy_proxy_livez_total", "Cumulative proxy livez HTTP status"), labels: [("code", "503")])
-        rulesLastNat = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_iptables_last", "Number of iptables rules written by kube-proxy in last sync"), labels: [("table", "nat")])
-        rulesLastFilter = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_iptables_last", "Number of iptables rules written by kube-proxy in last sync"), labels: [("table", "filter")])
         process = ProcessMetrics(registry: r)
         conntrackReconcileDuration = r.makeDurationHistogram(descriptor: d("kubeproxy_conntrack_reconciler_sync_duration_seconds", "ReconcileConntrackFlowsLatency latency in seconds"), buckets: Self.syncBuckets)
         conntrackReconcileDeleted = r.makeCounter(descriptor: d("kubeproxy_conntrack_reconciler_deleted_entries_total", "Cumulative conntrack flows deleted by conntrack reconciler"))
@@ -107,18 +89,14 @@ public final class AgentMetrics: Sendable {
         }
     }
 
-    /// Rules written by the last sync, per table (inserted and replaced rules).
-    func recordRulesWritten(_ plan: Plan) {
-        var nat = 0, filter = 0
-        for op in plan.operations {
-            switch op {
-            case .insertRule(let t, _, _, _), .replaceRule(let t, _, _, _, _):
-                if t == .nat { nat += 1 } else if t == .filter { filter += 1 }
-            default: break
-            }
+    /// The series of `family` (kube-proxy's `ip_family` label).
+    func family(_ family: IPFamily) -> FamilyMetrics {
+        familySeries.withLock { series in
+            if let existing = series[family] { return existing }
+            let made = FamilyMetrics(family, registry: registry)
+            series[family] = made
+            return made
         }
-        rulesLastNat.set(to: Double(nat))
-        rulesLastFilter.set(to: Double(filter))
     }
 
     /// `kpx_reconcile_build_info{version, revision} 1`.
@@ -128,15 +106,6 @@ public final class AgentMetrics: Sendable {
     }
 
     static func d(_ name: String, _ help: String) -> MetricNameDescriptor { MetricNameDescriptor(metricName: name, unitName: "", helpText: help) }
-
-    /// Rule counts of the tables we program.
-    func recordRuleCounts(_ ruleset: Ruleset) {
-        for table in ruleset.tables {
-            let count = table.chains.reduce(0) { $0 + $1.rules.count }
-            if table.name == .nat { rulesNat.set(to: Double(count)) }
-            if table.name == .filter { rulesFilter.set(to: Double(count)) }
-        }
-    }
 
     /// The exposition text.
     public func render() -> String {

@@ -84,18 +84,24 @@ public struct AgentRunner: Sendable {
     /// What the node object adds to the settings: its zone (unless pinned), its addresses when no
     /// node IP was given, its pod CIDRs for NodeCIDR local detection when none were given.
     func complete(_ configuration: inout AgentConfiguration, from node: NodeInfo) throws {
-        if !pinnedZone { configuration.settings.topologyZone = node.zone }
+        if !pinnedZone { configuration.updateFamilies { $0.topologyZone = node.zone } }
         guard var input = settingsInput else { return }
         var changed = false
         if input.nodeIPs == nil, !node.addresses.isEmpty { input.nodeIPs = node.addresses; changed = true }
         if input.podCIDRs == nil, !node.podCIDRs.isEmpty { input.podCIDRs = node.podCIDRs; changed = true }
         guard changed else { return }
-        var resolved = try input.resolve()
-        resolved.topologyZone = configuration.settings.topologyZone
-        if resolved.nodeName.isEmpty { resolved.nodeName = configuration.settings.nodeName }
-        configuration.settings = resolved
+        // The node's addresses decide the families too (a dual-stack node proxies both).
+        var resolved = try input.resolveFamilies()
+        let zone = configuration.settings.topologyZone, name = configuration.settings.nodeName
+        for i in resolved.settings.indices {
+            resolved.settings[i].topologyZone = zone
+            if resolved.settings[i].nodeName.isEmpty { resolved.settings[i].nodeName = name }
+        }
+        for warning in resolved.warnings { logger.warning("\(warning)") }
+        configuration.proxy(resolved)
         logger.info("settings completed from the node object", metadata: [
-            "nodeIPs": "\(resolved.nodeIPs.map(\.description).joined(separator: ","))", "podCIDRs": "\(node.podCIDRs.joined(separator: ","))"])
+            "nodeIPs": "\(configuration.settings.nodeIPs.map(\.description).joined(separator: ","))", "podCIDRs": "\(node.podCIDRs.joined(separator: ","))",
+            "families": "\(resolved.families.map(\.rawValue).joined(separator: ","))"])
     }
 
     /// kube-proxy's conntrack sysctls and route_localnet; a setting the kernel refuses is logged

@@ -10,15 +10,16 @@ final class DriftWatcher: Sendable {
     private let socket: UncheckedBox<NftEventSocket>
     private let stopped = Atomic<Bool>(false)
     private let finished = Mutex<Bool>(false)
-    let family: UInt8
+    /// The nf_tables families (NFPROTO_IPV4 2, NFPROTO_IPV6 10) whose tables we follow.
+    let families: Set<UInt8>
     let tables: Set<String>
     /// Netlink ports our own commits come from.
     let ownPorts: Set<UInt32>
 
-    init(netns: String?, family: IPFamily, ownPorts: Set<UInt32>, tables: [TableName] = [.filter, .nat]) throws {
+    init(netns: String?, families: [IPFamily], ownPorts: Set<UInt32>, tables: [TableName] = [.filter, .nat]) throws {
         self.ownPorts = ownPorts
         socket = UncheckedBox(try NftEventSocket(netns: netns))
-        self.family = family == .ipv4 ? 2 : 10
+        self.families = Set(families.map { $0 == .ipv4 ? 2 : 10 })
         self.tables = Set(tables.map(\.rawValue))
     }
 
@@ -29,7 +30,7 @@ final class DriftWatcher: Sendable {
     func relevant(_ transaction: NftTransaction) -> Bool {
         if ownPorts.contains(transaction.portID) { return false }
         return transaction.changes.contains { change in
-            guard change.family == family, tables.contains(change.table) else { return false }
+            guard families.contains(change.family), tables.contains(change.table) else { return false }
             guard change.object == .rule || change.object == .chain, let chain = change.chain,
                   let table = TableName(rawValue: change.table) else { return true }
             return Ownership.owns(chain: chain, in: table) || table.builtinChains.contains(chain)

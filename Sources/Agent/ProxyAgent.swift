@@ -36,7 +36,9 @@ public final class ProxyAgent: @unchecked Sendable {
         self.health = HealthState(timeout: configuration.syncPeriod * 2)
         self.serviceHealth = ServiceHealthServers(hosts: HealthCheckAddresses.hosts(settings: configuration.settings),
                                                   health: health, metrics: metrics, logger: logger)
-        let log = TransactionLog(family: configuration.settings.ipFamily)
+        let families = configuration.families.map(\.ipFamily)
+        for family in families { _ = metrics.family(family) }
+        let log = TransactionLog(families: families)
         let patching = backend is KernelWriter && configuration.watchDrift ? PatchingBackend(inner: backend, log: log) : nil
         self.patching = patching
         self.log = log
@@ -44,7 +46,8 @@ public final class ProxyAgent: @unchecked Sendable {
         let parts = SyncerParts(counters: counters, health: health, serviceHealth: serviceHealth, logger: logger,
                                 accounting: Self.accounting(backend, configuration, metrics), patching: patching,
                                 cleansConntrack: backend is KernelWriter)
-        let engine = ReconcileEngine(backend: patching ?? backend, family: configuration.settings.ipFamily)
+        // Every family the node proxies, planned apart and committed as one transaction.
+        let engine = ReconcileEngine(backend: patching ?? backend, families: families)
         self.syncer = Syncer(configuration: configuration, engine: engine, parts: parts)
     }
 
@@ -90,7 +93,7 @@ public final class ProxyAgent: @unchecked Sendable {
     private func startDriftWatcher() -> DriftWatcher? {
         guard configuration.watchDrift else { return nil }
         do {
-            let w = try DriftWatcher(netns: configuration.netns, family: configuration.settings.ipFamily, ownPorts: ownPorts)
+            let w = try DriftWatcher(netns: configuration.netns, families: configuration.families.map(\.ipFamily), ownPorts: ownPorts)
             w.start(logger: logger, log: log) { [inbox] in inbox.push(.drift($0)) }
             patching?.unobserved = { [log, inbox] commit in
                 try w.unobserved(log: log, report: { inbox.push(.drift($0)) }, commit)

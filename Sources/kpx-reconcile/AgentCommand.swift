@@ -77,13 +77,19 @@ struct AgentCommand: ParsableCommand {
         try ProxyMode.check(flag: proxyMode)
         try LegacyTablesCheck.refuse(netns: netns, allowed: allowLegacyTables)
         var given = proxy.input(file: loaded)
-        var settings: ProxySettings
-        do { settings = try given.resolve() } catch let e as SettingsError { throw ValidationError(e.description) }
-        if settings.nodeName.isEmpty { settings.nodeName = ProcessInfo.processInfo.hostName.lowercased() }
-        let configuration = AgentConfiguration(
-            settings: settings, netns: netns,
+        // Every family the node has an address of (or --ip-family's), each with its settings.
+        var node: NodeFamilies
+        do { node = try given.resolveFamilies() } catch let e as SettingsError { throw ValidationError(e.description) }
+        for i in node.settings.indices where node.settings[i].nodeName.isEmpty {
+            node.settings[i].nodeName = ProcessInfo.processInfo.hostName.lowercased()
+        }
+        for warning in node.warnings { logger.warning("\(warning)") }
+        var configuration = AgentConfiguration(
+            settings: node.settings[0], netns: netns,
             minSyncPeriod: try minSyncPeriod.map(GoDuration.parse) ?? file.minSyncPeriod,
             syncPeriod: try syncPeriod.map(GoDuration.parse) ?? file.syncPeriod ?? .seconds(30))
+        configuration.proxy(node)
+        let settings = configuration.settings
         let addresses = (metrics: metricsBindAddress ?? file.metricsBindAddress ?? "127.0.0.1:10249",
                          healthz: healthzBindAddress ?? file.healthzBindAddress ?? "0.0.0.0:10256")
         var runner = AgentRunner(configuration: configuration, kubeconfig: kubeconfig ?? file.kubeconfig, master: master,

@@ -122,7 +122,7 @@ struct AgentDriftTests {
         // the two refusals are one or two failed syncs.
         let failures = h.agent.stats.failures
         #expect(failures == 1 || failures == 2)
-        #expect(h.agent.metrics.render().contains("kubeproxy_sync_proxy_rules_iptables_restore_failures_total \(failures)"))
+        #expect(h.agent.metrics.render().contains("kubeproxy_sync_proxy_rules_iptables_restore_failures_total{ip_family=\"IPv4\"} \(failures)"))
         await h.stop()
     }
 }

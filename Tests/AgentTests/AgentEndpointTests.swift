@@ -62,20 +62,23 @@ struct AgentEndpointTests {
         #expect(scrape.status == 200)
         #expect(scrape.contentType?.hasPrefix("text/plain") == true)
         for series in ["kubeproxy_sync_proxy_rules_duration_seconds_bucket", "kubeproxy_sync_proxy_rules_duration_seconds_count",
-                       "kubeproxy_sync_proxy_rules_last_timestamp_seconds", "kubeproxy_sync_proxy_rules_iptables_total{table=\"nat\"}",
-                       "kubeproxy_sync_proxy_rules_iptables_total{table=\"filter\"}", "kubeproxy_sync_proxy_rules_endpoint_changes_total",
+                       "kubeproxy_sync_proxy_rules_last_timestamp_seconds{ip_family=\"IPv4\"}",
+                       "kubeproxy_sync_proxy_rules_iptables_total{table=\"nat\",ip_family=\"IPv4\"}",
+                       "kubeproxy_sync_proxy_rules_iptables_total{table=\"filter\",ip_family=\"IPv4\"}", "kubeproxy_sync_proxy_rules_endpoint_changes_total",
                        "kubeproxy_sync_proxy_rules_service_changes_total", "kubeproxy_network_programming_duration_seconds_bucket",
-                       "kubeproxy_sync_proxy_rules_iptables_restore_failures_total 0", "kpx_reconcile_sync_operations_bucket",
+                       "kubeproxy_sync_proxy_rules_iptables_restore_failures_total{ip_family=\"IPv4\"} 0", "kpx_reconcile_sync_operations_bucket",
                        "kpx_reconcile_drift_repairs_total", "kpx_reconcile_generation_conflicts_total 0",
                        "process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds", "process_max_fds",
-                       "process_start_time_seconds", "kubeproxy_sync_proxy_rules_iptables_last{table=\"nat\"}",
+                       "process_start_time_seconds", "kubeproxy_sync_proxy_rules_iptables_last{table=\"nat\",ip_family=\"IPv4\"}",
                        "kubeproxy_sync_proxy_rules_no_local_endpoints_total{traffic_policy=\"external\"} 0",
                        "kubeproxy_iptables_ct_state_invalid_dropped_packets_total", "kubeproxy_iptables_localhost_nodeports_accepted_packets_total",
                        "kubeproxy_proxy_healthz_total"] {
             #expect(scrape.body.contains(series), "missing \(series)")
         }
         let natRules = K.desired([svc], [slice]).tables.first { $0.name == .nat }!.chains.reduce(0) { $0 + $1.rules.count }
-        #expect(scrape.body.contains("kubeproxy_sync_proxy_rules_iptables_total{table=\"nat\"} \(natRules)"))
+        #expect(scrape.body.contains("kubeproxy_sync_proxy_rules_iptables_total{table=\"nat\",ip_family=\"IPv4\"} \(natRules)"))
+        // A single-stack node reports no IPv6 series.
+        #expect(!scrape.body.contains("ip_family=\"IPv6\""))
         #expect(!scrape.body.contains("kpx_reconcile_drift_repairs_total 0"))
         #expect(scrape.body.contains("kubeproxy_network_programming_duration_seconds_count 1"))
         let sum = scrape.body.split(separator: "\n").first { $0.hasPrefix("kubeproxy_network_programming_duration_seconds_sum ") }

@@ -23,34 +23,43 @@ final class AgentCounters: Sendable {
         stats.withLock { $0.invalidObjects += 1 }
     }
 
-    func syncFailed(_ reason: SyncReason) {
+    /// A sync whose transaction (every family's plan) failed: counted for each family.
+    func syncFailed(_ reason: SyncReason, families: [IPFamily]) {
         metrics.syncs.increment()
-        metrics.restoreFailures.increment()
-        if reason == .changes { metrics.partialRestoreFailures.increment() }
+        for family in families.map(metrics.family) {
+            family.restoreFailures.increment()
+            if reason == .changes { family.partialRestoreFailures.increment() }
+        }
         stats.withLock { $0.syncs += 1; $0.failures += 1; $0.lastReason = reason }
     }
 
-    /// A sync that succeeded: durations, operations, conflicts, re-reads and repairs.
-    func synced(_ reason: SyncReason, outcome: ReconcileOutcome, elapsed: Duration, desired: Ruleset,
+    /// A sync that succeeded (one transaction for every family: `outcomes[i]` for `desired[i]`):
+    /// durations and rule counts per family, operations, conflicts, re-reads and repairs in all.
+    func synced(_ reason: SyncReason, outcomes: [ReconcileOutcome], elapsed: Duration, desired: [Ruleset],
                 rereads: (chains: Int, tables: Int)?) {
-        let ops = outcome.applied ? outcome.plan.operations.count : 0
-        let repaired = Self.repaired(reason, outcome)
+        let ops = outcomes.reduce(0) { $0 + ($1.applied ? $1.plan.operations.count : 0) }
+        let repaired = outcomes.contains { Self.repaired(reason, $0) }
+        let applied = outcomes.contains(where: \.applied), reread = outcomes.contains(where: \.reread)
+        let retries = outcomes.map(\.retries).max() ?? 0
         metrics.syncs.increment()
-        metrics.syncDuration.record(elapsed)
-        (outcome.reread ? metrics.fullSyncDuration : metrics.partialSyncDuration).record(elapsed)
-        metrics.lastTimestamp.set(to: Date().timeIntervalSince1970)
+        for (outcome, ruleset) in zip(outcomes, desired) {
+            let family = metrics.family(ruleset.family)
+            family.syncDuration.record(elapsed)
+            (outcome.reread ? family.fullSyncDuration : family.partialSyncDuration).record(elapsed)
+            family.lastTimestamp.set(to: Date().timeIntervalSince1970)
+            family.recordRuleCounts(ruleset)
+            family.recordRulesWritten(outcome.applied ? outcome.plan : Plan(family: ruleset.family))
+        }
         metrics.operations.record(Double(ops))
         metrics.operationsTotal.increment(by: Int64(ops))
-        if outcome.retries > 0 { metrics.generationConflicts.increment(by: Int64(outcome.retries)) }
-        if outcome.reread { metrics.rereads.increment() }
+        if retries > 0 { metrics.generationConflicts.increment(by: Int64(retries)) }
+        if reread { metrics.rereads.increment() }
         if repaired { metrics.driftRepairs.increment() }
-        metrics.recordRuleCounts(desired)
-        metrics.recordRulesWritten(outcome.applied ? outcome.plan : Plan(family: desired.family))
         stats.withLock {
             $0.syncs += 1
-            if outcome.applied { $0.commits += 1 }
+            if applied { $0.commits += 1 }
             if repaired { $0.driftRepairs += 1 }
-            if outcome.reread { $0.fullReads += 1 }
+            if reread { $0.fullReads += 1 }
             if let rereads { $0.chainRereads = rereads.chains; $0.tableRereads = rereads.tables }
             $0.lastReason = reason
             $0.lastOperations = ops

@@ -7,16 +7,19 @@ import NetlinkBridge
 import Reconciler
 
 /// What a sync does, and everything it keeps between syncs: the API objects (`ObjectStore`), the
-/// incremental desired ruleset (`ChangeTracker`), the reconcile engine with its view of the
-/// kernel, and the per-sync duties. Confined to the agent's loop task.
+/// incremental desired ruleset of each family the node proxies (a `ChangeTracker` per family),
+/// the reconcile engine with its view of the kernel (both families' plans go out as one
+/// transaction), and the per-sync duties. Confined to the agent's loop task.
 final class Syncer {
     let configuration: AgentConfiguration
     private(set) var store = ObjectStore()
-    private(set) var tracker: ChangeTracker
+    /// One per family, in `configuration.families` order (the engine's).
+    private(set) var trackers: [ChangeTracker]
     private let engine: ReconcileEngine
     private let parts: SyncerParts
     private var healthDuty = HealthCheckDuty()
-    private var udpDuty: StaleUDPDuty?
+    /// One per family (stale UDP flows are per family in conntrack too).
+    private var udpDuties: [StaleUDPDuty] = []
     /// The nfacct objects exist (checked again after any failure).
     private var accountingReady = false
     /// When glibc's free memory was last returned to the system.
@@ -26,11 +29,14 @@ final class Syncer {
         self.configuration = configuration
         self.engine = engine
         self.parts = parts
-        tracker = ChangeTracker(settings: configuration.settings)
+        trackers = configuration.families.map { ChangeTracker(settings: $0) }
         if parts.cleansConntrack {
-            udpDuty = StaleUDPDuty(netns: configuration.netns, family: configuration.settings.ipFamily)
+            udpDuties = configuration.families.map { StaleUDPDuty(netns: configuration.netns, family: $0.ipFamily) }
         }
     }
+
+    /// The primary family's tracker (its settings serve the node-wide duties: health checks).
+    var tracker: ChangeTracker { trackers[configuration.primaryIndex] }
 
     private var logger: Logger { parts.logger }
     private var metrics: AgentMetrics { parts.counters.metrics }
@@ -70,9 +76,11 @@ final class Syncer {
         guard node.zone != tracker.settings.topologyZone, configuration.followsNodeZone else { return }
         logger.info("node zone changed; recomputing every service", metadata: [
             "from": "\(tracker.settings.topologyZone ?? "none")", "to": "\(node.zone ?? "none")"])
-        var settings = tracker.settings
-        settings.topologyZone = node.zone
-        tracker = ChangeTracker(settings: settings)
+        trackers = trackers.map { old in
+            var settings = old.settings
+            settings.topologyZone = node.zone
+            return ChangeTracker(settings: settings)
+        }
         store.markAllPending()
         if store.isSynced { health.queued() }
     }
@@ -85,7 +93,8 @@ final class Syncer {
         return true
     }
 
-    /// Brings the kernel to the desired ruleset; on failure the previous rules stay.
+    /// Brings the kernel to the desired rulesets (every family in one transaction); on failure
+    /// the previous rules stay.
     private func program(_ reason: SyncReason) -> Bool {
         let started = ContinuousClock.now
         let pending = store.drain()
@@ -94,33 +103,38 @@ final class Syncer {
         // Start-up, verification and settings changes compare every object; other syncs apply
         // only what changed.
         let whole = pending.full || reason == .initial || reason == .periodic
-        let recomputed = whole ? tracker.update(to: store.state) : tracker.apply(pending, from: store)
+        var recomputed = Set<ServiceName>()
+        for i in trackers.indices {
+            recomputed.formUnion(whole ? trackers[i].update(to: store.state) : trackers[i].apply(pending, from: store))
+        }
         healthDuty.changed(whole ? nil : recomputed)
-        udpDuty?.changed(whole ? nil : recomputed)
-        let desired = tracker.ruleset
+        for i in udpDuties.indices { udpDuties[i].changed(whole ? nil : recomputed) }
+        let desired = trackers.map(\.ruleset)
         if reason == .initial || reason == .periodic { engine.invalidate() }
         do {
             if !accountingReady, let accounting = parts.accounting {
-                try accounting(desired)
+                for ruleset in desired { try accounting(ruleset) }
                 accountingReady = true
             }
             // Only the chains changed since the last apply are planned while the engine's cached
             // state is valid; after any re-read the whole ruleset is.
-            let outcome = try engine.reconcile(desired, change: tracker.unappliedChange)
-            tracker.clearUnappliedChanges()
+            let outcomes = try engine.reconcile(desired, changes: trackers.map(\.unappliedChange))
+            for i in trackers.indices { trackers[i].clearUnappliedChanges() }
             let elapsed = ContinuousClock.now - started
-            parts.counters.synced(reason, outcome: outcome, elapsed: elapsed, desired: desired,
+            parts.counters.synced(reason, outcomes: outcomes, elapsed: elapsed, desired: desired,
                                   rereads: parts.patching.map { ($0.partialReads, $0.fullReads) })
-            log(reason, outcome: outcome, elapsed: elapsed, recomputed: recomputed.count)
-            if outcome.applied { udpDuty?.run(desired, store: store, metrics: metrics, logger: logger) }
-            trimMemory(afterRead: outcome.reread)
+            log(reason, outcomes: outcomes, elapsed: elapsed, recomputed: recomputed.count)
+            for i in udpDuties.indices where outcomes[i].applied {
+                udpDuties[i].run(desired[i], store: store, metrics: metrics, logger: logger)
+            }
+            trimMemory(afterRead: outcomes.contains(where: \.reread))
             recordLatency(pending.triggers)
             parts.health.updated()
             return true
         } catch {
             engine.invalidate()
             accountingReady = false
-            parts.counters.syncFailed(reason)
+            parts.counters.syncFailed(reason, families: engine.families)
             logger.error("sync failed; previous rules left in place, will retry", metadata: [
                 "reason": "\(reason.rawValue)", "error": "\(error)"])
             return false
@@ -147,16 +161,19 @@ final class Syncer {
         }
     }
 
-    private func log(_ reason: SyncReason, outcome: ReconcileOutcome, elapsed: Duration, recomputed: Int) {
-        let ops = outcome.applied ? outcome.plan.operations.count : 0
-        let read = outcome.reread ? "tables" : engine.patchedChains != nil ? "chains" : "cached"
+    private func log(_ reason: SyncReason, outcomes: [ReconcileOutcome], elapsed: Duration, recomputed: Int) {
+        let ops = outcomes.reduce(0) { $0 + ($1.applied ? $1.plan.operations.count : 0) }
+        let read = outcomes.contains(where: \.reread) ? "tables" : engine.patchedChains != nil ? "chains" : "cached"
         var meta: Logger.Metadata = ["reason": "\(reason.rawValue)", "operations": "\(ops)", "servicesRecomputed": "\(recomputed)",
                                      "read": "\(read)", "elapsed": "\(elapsed)"]
-        if outcome.retries > 0 { meta["generationConflicts"] = "\(outcome.retries)" }
-        if AgentCounters.repaired(reason, outcome) {
-            logger.warning("repaired rules changed by someone else: \(outcome.plan.summary)", metadata: meta)
-        } else if outcome.applied {
-            logger.info("synced: \(outcome.plan.summary)", metadata: meta)
+        if let retries = outcomes.map(\.retries).max(), retries > 0 { meta["generationConflicts"] = "\(retries)" }
+        let labelled = outcomes.count > 1
+        let summary = outcomes.filter(\.applied)
+            .map { (labelled ? "\($0.plan.family.rawValue) " : "") + "\($0.plan.summary)" }.joined(separator: "; ")
+        if outcomes.contains(where: { AgentCounters.repaired(reason, $0) }) {
+            logger.warning("repaired rules changed by someone else: \(summary)", metadata: meta)
+        } else if outcomes.contains(where: \.applied) {
+            logger.info("synced: \(summary)", metadata: meta)
         } else {
             logger.debug("in sync", metadata: meta)
         }

@@ -31,8 +31,8 @@ final class AgentHarness: @unchecked Sendable {
 
     /// Starts the fake API (seeded by `seed`) and the agent (`minSyncPeriod` nil: latency-first pacing).
     init(minSyncPeriod: Duration? = .milliseconds(200), syncPeriod: Duration = .seconds(30),
-         settings: ProxySettings = K.settings, poisonable: Bool = false, followNode: Bool = false,
-         seed: (FakeAPIServer) -> Void = { _ in }) async throws {
+         settings: ProxySettings = K.settings, families: [ProxySettings]? = nil, poisonable: Bool = false,
+         followNode: Bool = false, seed: (FakeAPIServer) -> Void = { _ in }) async throws {
         ns = try TestNamespace()
         api = FakeAPIServer()
         try await api.start()
@@ -46,8 +46,9 @@ final class AgentHarness: @unchecked Sendable {
         if followNode {
             sources.append(NodeSource(client: client, name: settings.nodeName, backoff: Backoff(base: .milliseconds(50), cap: .milliseconds(200)), logger: Self.logger))
         }
-        let config = AgentConfiguration(settings: settings, netns: ns.name, minSyncPeriod: minSyncPeriod, syncPeriod: syncPeriod,
+        var config = AgentConfiguration(settings: settings, netns: ns.name, minSyncPeriod: minSyncPeriod, syncPeriod: syncPeriod,
                                         retryBackoff: Backoff(base: .milliseconds(100), cap: .milliseconds(300)))
+        if let families { config.families = families }
         let kernel = try NetlinkBackend(netns: ns.name)
         poisoned = poisonable ? PoisonedBackend(kernel, poisonedCommits: 0) : nil
         let backend: RulesetBackend = poisoned ?? kernel
@@ -98,8 +99,10 @@ final class AgentHarness: @unchecked Sendable {
         await eventually(timeout: timeout) { live(equals: desired) }
     }
 
-    /// iptables-save of one table inside the namespace.
-    func save(_ table: String) throws -> String { try ns.exec(["iptables-save", "-t", table]) }
+    /// iptables-save (ip6tables-save for `.ipv6`) of one table inside the namespace.
+    func save(_ table: String, family: IPFamily = .ipv4) throws -> String {
+        try ns.exec([family == .ipv4 ? "iptables-save" : "ip6tables-save", "-t", table])
+    }
 }
 
 /// Wraps the kernel backend and adds a rule jumping to its own chain to the first `count`
