@@ -112,11 +112,11 @@ struct AgentCommand: ParsableCommand {
 }
 
 extension AgentCommand {
-    /// `--cleanup`: one transaction per family; foreign rules and chains stay as they are.
+    /// `--cleanup`: one transaction for both families; foreign rules and chains stay as they are.
     func runCleanup() throws {
         let backend = try NetlinkBackend(netns: netns)
         let outcomes: [Cleanup.Outcome]
-        do { outcomes = try Cleanup.run(backend: backend) } catch { throw CLIError("cleanup: \(error); nothing more changed") }
+        do { outcomes = try Cleanup.run(backend: backend) } catch { throw CLIError("cleanup: \(error); nothing changed") }
         for outcome in outcomes {
             let s = outcome.plan.summary
             let what = outcome.plan.isEmpty ? "nothing to remove" : "removed \(s.rulesDeleted) rules and \(s.chainsDeleted) chains"
