@@ -2,6 +2,7 @@
 """Tiny TCP+UDP echo server for the traffic tests: answers every request with its own name.
 
 usage: echo_server.py NAME TCP_PORT UDP_PORT   (runs until killed; binds UDP before TCP listens)
+Listens on IPv6 and IPv4 alike (one dual-stack socket per protocol).
 """
 import signal
 import socket
@@ -13,11 +14,13 @@ signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
 
 name, tcp_port, udp_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 
-udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-udp.bind(("0.0.0.0", udp_port))
-tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+udp = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+udp.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+udp.bind(("::", udp_port))
+tcp = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+tcp.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
 tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-tcp.bind(("0.0.0.0", tcp_port))
+tcp.bind(("::", tcp_port))
 tcp.listen(64)
 
 

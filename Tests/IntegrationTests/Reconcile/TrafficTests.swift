@@ -112,20 +112,44 @@ struct TrafficTests {
 /// The namespaces and echo servers of the traffic test. The node has 192.168.100.1/24 towards
 /// the client (192.168.100.2, default route via the node) and, Calico-style, 10.244.1.1/32 on a
 /// veth per pod with a /32 route to the pod; each pod has its address and a default route via
-/// 10.244.1.1.
+/// 10.244.1.1. With `ipv6` addresses (dual-stack) the same again in IPv6: 2001:db8:100::1/64 and
+/// ::2 on the client link, fd00:10:244:1::1/128 on each pod veth with a /128 route to the pod.
 final class Topology {
     let node: NetworkNamespace
     let client: NetworkNamespace
     let pods: [(name: String, ip: String, namespace: NetworkNamespace)]
+    /// Pod name -> IPv6 address (empty: IPv4 only).
+    let ipv6: [String: String]
     private var servers: [Process] = []
     static let scripts = Fixtures.root.appendingPathComponent("traffic")
+    static let nodeIPv6 = "2001:db8:100::1", podGatewayIPv6 = "fd00:10:244:1::1"
 
-    init(pods: [String: String]) throws {
+    init(pods: [String: String], ipv6: [String: String] = [:]) throws {
         node = try NetworkNamespace(prefix: "kpx-node")
         client = try NetworkNamespace(prefix: "kpx-client")
+        self.ipv6 = ipv6
         self.pods = try pods.sorted { $0.key < $1.key }.map { ($0.key, $0.value, try NetworkNamespace(prefix: "kpx-\($0.key)")) }
         try wire()
+        if !ipv6.isEmpty { try wireIPv6() }
         for pod in self.pods { try startServer(pod.name, in: pod.namespace) }
+    }
+
+    /// The IPv6 half of a dual-stack topology (addresses without duplicate detection, so they
+    /// are usable at once).
+    private func wireIPv6() throws {
+        try node.check(["sysctl", "-qw", "net.ipv6.conf.all.forwarding=1"])
+        try node.check(["ip", "-6", "addr", "add", "\(Self.nodeIPv6)/64", "dev", "vc", "nodad"])
+        try client.check(["ip", "-6", "addr", "add", "2001:db8:100::2/64", "dev", "eth0", "nodad"])
+        try client.check(["ip", "-6", "route", "add", "default", "via", Self.nodeIPv6])
+        for (index, pod) in pods.enumerated() {
+            guard let address = ipv6[pod.name] else { continue }
+            let veth = "vp\(index + 1)"
+            try node.check(["ip", "-6", "addr", "add", "\(Self.podGatewayIPv6)/128", "dev", veth, "nodad"])
+            try node.check(["ip", "-6", "route", "add", "\(address)/128", "dev", veth])
+            try pod.namespace.check(["ip", "-6", "addr", "add", "\(address)/64", "dev", "eth0", "nodad"])
+            try pod.namespace.check(["ip", "-6", "route", "add", Self.podGatewayIPv6, "dev", "eth0"])
+            try pod.namespace.check(["ip", "-6", "route", "replace", "default", "via", Self.podGatewayIPv6, "dev", "eth0"])
+        }
     }
 
     deinit { stop() }
@@ -163,15 +187,18 @@ final class Topology {
         servers.append(process)
     }
 
-    /// Waits (at most ~5 s per pod) until each server answers on its pod address.
+    /// Waits (at most ~5 s per pod and address) until each server answers on its pod addresses.
     func waitForServers() throws {
         for (index, pod) in pods.enumerated() {
-            var ready = false
-            for attempt in 0..<50 where !ready {
-                ready = try probe("tcp", pod.ip, 8080, count: 1, basePort: 39000 + index * 100 + attempt, timeout: 0.2) == [pod.name]
-                if !ready { usleep(100_000) }
+            for (n, address) in ([pod.ip] + [ipv6[pod.name]].compactMap { $0 }).enumerated() {
+                var ready = false
+                for attempt in 0..<50 where !ready {
+                    let port = 39000 + index * 100 + n * 50 + attempt
+                    ready = try probe("tcp", address, 8080, count: 1, basePort: port, timeout: 0.2) == [pod.name]
+                    if !ready { usleep(100_000) }
+                }
+                guard ready else { throw ShellError(command: "echo server \(pod.name) at \(address)", status: -1, stderr: "not answering") }
             }
-            guard ready else { throw ShellError(command: "echo server \(pod.name)", status: -1, stderr: "not answering") }
         }
     }
 
