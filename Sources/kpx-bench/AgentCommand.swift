@@ -14,30 +14,36 @@ struct AgentCommand: ParsableCommand {
     @Option var seed: UInt64 = 42
     @Option var syncs = 10
     @Option(help: "Services changed per sync (1: an endpoint replaced; more: every kind of change).") var changed = 1
+    @Flag(name: .customLong("dual-stack"), help: "Every service of both families (DualStackMirror): a tracker per family, one engine.")
+    var dualStack = false
 
     func run() throws {
         let namespaces = Namespaces()
         defer { namespaces.removeAll() }
         let ns = try namespaces.make()
         let generator = ClusterGenerator(seed: seed)
-        let cluster = generator.cluster(services: services)
-        var tracker = ChangeTracker(settings: ClusterGenerator.settings)
-        tracker.update(to: cluster.state)
-        _ = try ReconcileEngine(backend: try NetlinkBackend(netns: ns), family: .ipv4).reconcile(tracker.ruleset)
-        let engine = ReconcileEngine(backend: try NetlinkBackend(netns: ns), family: .ipv4)
-        _ = try engine.reconcile(tracker.ruleset)
+        let base = generator.cluster(services: services)
+        let cluster = dualStack ? DualStackMirror.mirror(base) : base
+        let settings = dualStack ? DualStackMirror.settings : [ClusterGenerator.settings]
+        var trackers = settings.map { ChangeTracker(settings: $0) }
+        for i in trackers.indices { trackers[i].update(to: cluster.state) }
+        let families = settings.map(\.ipFamily)
+        _ = try ReconcileEngine(backend: try NetlinkBackend(netns: ns), families: families).reconcile(trackers.map(\.ruleset))
+        let engine = ReconcileEngine(backend: try NetlinkBackend(netns: ns), families: families)
+        _ = try engine.reconcile(trackers.map(\.ruleset))
         ReleasedMemory.trimNow()  // as the agent does after a whole-table read
-        tracker.clearUnappliedChanges()
+        for i in trackers.indices { trackers[i].clearUnappliedChanges() }
         // The start-up peak (cold apply, restart) apart from the running agent's: writing 5 to
         // clear_refs resets VmHWM to the current RSS (Linux >= 4.0).
         let startupPeak = Self.statusField("VmHWM") ?? Usage.process().maxRSSKB
         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
-        let (_, forward) = generator.changing(cluster, count: changed, kinds: changed == 1 ? [.endpointReplaced] : ChangeKind.allCases)
+        let (_, change) = generator.changing(base, count: changed, kinds: changed == 1 ? [.endpointReplaced] : ChangeKind.allCases)
+        let forward = dualStack ? DualStackMirror.mirror(change) : change
         let backward = ClusterChange.reversing(forward, base: cluster)
         for i in 0..<syncs {
-            tracker.batch { t in for e in (i % 2 == 0 ? forward : backward) { e.apply(to: &t) } }
-            _ = try engine.reconcile(tracker.ruleset, change: tracker.unappliedChange)
-            tracker.clearUnappliedChanges()
+            for t in trackers.indices { trackers[t].batch { t in for e in (i % 2 == 0 ? forward : backward) { e.apply(to: &t) } } }
+            _ = try engine.reconcile(trackers.map(\.ruleset), changes: trackers.map(\.unappliedChange))
+            for t in trackers.indices { trackers[t].clearUnappliedChanges() }
         }
         // VmHWM: this process's own high-water mark (ru_maxrss would include the parent's
         // RSS, inherited through vfork+exec); VmRSS: what the agent holds between syncs.

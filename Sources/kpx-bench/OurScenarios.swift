@@ -183,16 +183,18 @@ extension Runner {
         record(ScenarioResult(id: "iptables-save", title: "iptables-save (all tables)", n: w.n, samples: samples, verified: true))
     }
 
-    /// Peak RSS of an agent process (generate, cold apply, restart, 10 incremental syncs).
-    func agentMemory() throws {
-        let out = try ChildProcess.run(["/proc/self/exe", "agent", "--services", "\(w.n)", "--seed", "\(config.seed)"],
-                                       captureOutput: true)
+    /// Peak RSS of an agent process (generate, cold apply, restart, 10 incremental syncs); with
+    /// `dualStack`, of every service in both families.
+    func agentMemory(dualStack: Bool = false) throws {
+        let out = try ChildProcess.run(["/proc/self/exe", "agent", "--services", "\(w.n)", "--seed", "\(config.seed)"]
+                                       + (dualStack ? ["--dual-stack"] : []), captureOutput: true)
         var s = out.sample
         let fields = out.output.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
         s.maxRSSKB = fields.first ?? out.sample.maxRSSKB
         if fields.count > 1 { s.extra["steadyRSSKB"] = Double(fields[1]) }
         if fields.count > 2 { s.extra["runningPeakRSSKB"] = Double(fields[2]) }
-        record(ScenarioResult(id: "agent-rss", title: "agent process: generate, cold apply, restart, 10 incremental syncs (peak RSS = VmHWM; running peak = VmHWM over the syncs only)",
+        record(ScenarioResult(id: dualStack ? "dual-agent-rss" : "agent-rss",
+                              title: (dualStack ? "dual-stack " : "") + "agent process: generate, cold apply, restart, 10 incremental syncs (peak RSS = VmHWM; running peak = VmHWM over the syncs only)",
                               n: w.n, samples: [s], verified: true))
     }
 }

@@ -67,6 +67,7 @@ final class Runner {
         if !config.skipKubeProxy { try kubeProxyScenarios() }
         try ourScenarios()
         if wants("agent-rss") { try agentMemory() }
+        try dualStackScenarios()
         try realPathScenarios()
     }
 

@@ -1,0 +1,92 @@
+import Foundation
+import NetlinkBridge
+import Reconciler
+import ReconcilerTesting
+
+/// Issue 14 at scale: the generated cluster made dual-stack (`DualStackMirror`: every service in
+/// both families, every slice with an IPv6 twin). The agent's RSS with a tracker per family and
+/// one engine, one incremental dual-stack sync (an endpoint replaced in both families: one
+/// transaction), and its floor: both families' operations in one raw batch, only the commit timed.
+extension Runner {
+    func dualStackScenarios() throws {
+        if wants("dual-agent-rss") { try agentMemory(dualStack: true) }
+        guard wants("dual-incr-1") || wants("dual-floor-1") else { return }
+        let ns = try namespaces.make()
+        defer { namespaces.remove(ns) }
+        let cluster = DualStackMirror.mirror(w.base)
+        var trackers = DualStackMirror.settings.map { ChangeTracker(settings: $0) }
+        for i in trackers.indices { trackers[i].update(to: cluster.state) }
+        let backend = try TimedBackend(netns: ns)
+        let engine = ReconcileEngine(backend: backend, families: [.ipv4, .ipv6])
+        _ = try engine.reconcile(trackers.map(\.ruleset))
+        // A cold apply is not followed (too many chains): the in-sync read after it keeps the views.
+        _ = try engine.reconcile(trackers.map(\.ruleset))
+        for i in trackers.indices { trackers[i].clearUnappliedChanges() }
+        let base = trackers.map(\.ruleset)
+        let (_, change) = w.generator.changing(w.base, count: 1, kinds: [.endpointReplaced])
+        let forward = DualStackMirror.mirror(change)
+        let backward = ClusterChange.reversing(forward, base: cluster)
+        var target = trackers
+        for i in target.indices { target[i].batch { t in for e in forward { e.apply(to: &t) } } }
+        let targets = target.map(\.ruleset)
+        if wants("dual-incr-1") { try dualIncremental(ns, &trackers, engine, backend, (forward, backward), (base, targets)) }
+        if wants("dual-floor-1") { try dualFloor(ns, backend, (base, targets)) }
+    }
+
+    /// A running dual-stack agent's sync: both trackers fed the events, one reconcile (one transaction).
+    private func dualIncremental(_ ns: String, _ trackers: inout [ChangeTracker], _ engine: ReconcileEngine, _ backend: TimedBackend,
+                                 _ events: ([ClusterChange], [ClusterChange]), _ states: ([Ruleset], [Ruleset])) throws {
+        var atTarget = false
+        let samples = try repeating(config.reps) { _ in
+            backend.reset()
+            let batch = atTarget ? events.1 : events.0
+            var (outcomes, s) = try measure {
+                for i in trackers.indices { trackers[i].batch { t in for e in batch { e.apply(to: &t) } } }
+                let outcomes = try engine.reconcile(trackers.map(\.ruleset), changes: trackers.map(\.unappliedChange))
+                for i in trackers.indices { trackers[i].clearUnappliedChanges() }
+                return outcomes
+            }
+            s.extra.merge(backend.extras(total: s.wallMs)) { mine, _ in mine }
+            s.extra["planOperations"] = Double(outcomes.reduce(0) { $0 + $1.plan.operations.count })
+            atTarget.toggle()
+            let expected = atTarget ? states.1 : states.0
+            guard trackers.map(\.ruleset) == expected else { throw BenchError("dual-stack trackers diverged from full recompute") }
+            guard outcomes.allSatisfy({ $0.applied && !$0.reread && $0.scoped }), backend.commits == 1 else {
+                throw BenchError("dual-stack sync: \(outcomes.map { ($0.applied, $0.reread, $0.scoped) }), \(backend.commits) commits")
+            }
+            return s
+        }
+        for ruleset in atTarget ? states.1 : states.0 { try verify(ns, ruleset, "dual-stack incremental") }
+        if atTarget {
+            for i in trackers.indices { trackers[i].batch { t in for e in events.1 { e.apply(to: &t) } } }
+            _ = try engine.reconcile(trackers.map(\.ruleset), changes: trackers.map(\.unappliedChange))
+            for i in trackers.indices { trackers[i].clearUnappliedChanges() }
+        }
+        record(ScenarioResult(id: "dual-incr-1", title: "ours: incremental dual-stack sync, 1 service changed in both families (one transaction)",
+                              n: w.n, samples: samples, verified: true))
+    }
+
+    /// Both families' operations of the same change in one raw batch; only the commit timed.
+    private func dualFloor(_ ns: String, _ backend: TimedBackend, _ states: ([Ruleset], [Ruleset])) throws {
+        var atTarget = false
+        let samples = try repeating(config.reps) { _ in
+            let target = atTarget ? states.0 : states.1
+            let generation = try backend.generation()
+            let plans = try target.map { desired -> Plan in
+                var plan = Planner.plan(observed: try backend.observe(family: desired.family, tables: [.filter, .nat]), desired: desired)
+                plan.generation = generation
+                return plan
+            }
+            var encoded = try PlanEncoder.encode(plans, ipsets: nil)
+            backend.exchange.reset()
+            var (_, s) = try measure { try backend.client.commit(&encoded) }
+            s.extra.merge(backend.exchange.counters) { mine, _ in mine }
+            s.extra["planOperations"] = Double(plans.reduce(0) { $0 + $1.operations.count })
+            atTarget.toggle()
+            return s
+        }
+        for ruleset in atTarget ? states.1 : states.0 { try verify(ns, ruleset, "dual-stack floor") }
+        record(ScenarioResult(id: "dual-floor-1", title: "floor: both families' operations of the same change in one raw netlink batch",
+                              n: w.n, samples: samples, verified: true))
+    }
+}
