@@ -6,11 +6,13 @@ import ReconcilerTesting
 /// Issue 14 at scale: the generated cluster made dual-stack (`DualStackMirror`: every service in
 /// both families, every slice with an IPv6 twin). The agent's RSS with a tracker per family and
 /// one engine, one incremental dual-stack sync (an endpoint replaced in both families: one
-/// transaction), and its floor: both families' operations in one raw batch, only the commit timed.
+/// transaction), its floor (both families' operations in one raw batch, only the commit timed),
+/// and kube-proxy's dual-stack partial sync of the same change (its two proxiers: an
+/// `iptables-restore` and an `ip6tables-restore`, one after the other).
 extension Runner {
     func dualStackScenarios() throws {
         if wants("dual-agent-rss") { try agentMemory(dualStack: true) }
-        guard wants("dual-incr-1") || wants("dual-floor-1") else { return }
+        guard wants("dual-incr-1") || wants("dual-floor-1") || wants("kp-dual-partial-1") else { return }
         let ns = try namespaces.make()
         defer { namespaces.remove(ns) }
         let cluster = DualStackMirror.mirror(w.base)
@@ -23,7 +25,7 @@ extension Runner {
         _ = try engine.reconcile(trackers.map(\.ruleset))
         for i in trackers.indices { trackers[i].clearUnappliedChanges() }
         let base = trackers.map(\.ruleset)
-        let (_, change) = w.generator.changing(w.base, count: 1, kinds: [.endpointReplaced])
+        let (changed, change) = w.generator.changing(w.base, count: 1, kinds: [.endpointReplaced])
         let forward = DualStackMirror.mirror(change)
         let backward = ClusterChange.reversing(forward, base: cluster)
         var target = trackers
@@ -31,6 +33,46 @@ extension Runner {
         let targets = target.map(\.ruleset)
         if wants("dual-incr-1") { try dualIncremental(ns, &trackers, engine, backend, (forward, backward), (base, targets)) }
         if wants("dual-floor-1") { try dualFloor(ns, backend, (base, targets)) }
+        if wants("kp-dual-partial-1") && !config.skipKubeProxy {
+            let affected = Set(change.map(\.serviceKey))
+            try kubeProxyDualPartial(ns, cluster: (cluster, DualStackMirror.mirror(changed)), affected: affected, states: (base, targets))
+        }
+    }
+
+    /// kube-proxy's meta-proxier on the same change: each family's proxier writes its partial
+    /// restore (MinimizeIPTablesRestore), IPv4 then IPv6; the two restores' times add up.
+    private func kubeProxyDualPartial(_ ns: String, cluster: (GeneratedCluster, GeneratedCluster), affected: Set<String>,
+                                      states: ([Ruleset], [Ruleset])) throws {
+        var texts: [(forward: String, backward: String)] = []
+        for (i, settings) in DualStackMirror.settings.enumerated() {
+            let forward = w.dir + "/kube-proxy-dual-\(settings.ipFamily.rawValue)-forward.iptables"
+            let backward = w.dir + "/kube-proxy-dual-\(settings.ipFamily.rawValue)-backward.iptables"
+            try ChangeSet.partialText(from: states.0[i], to: states.1[i], toCluster: cluster.1, affected: affected, settings: settings)
+                .write(toFile: forward, atomically: false, encoding: .utf8)
+            try ChangeSet.partialText(from: states.1[i], to: states.0[i], toCluster: cluster.0, affected: affected, settings: settings)
+                .write(toFile: backward, atomically: false, encoding: .utf8)
+            texts.append((forward, backward))
+        }
+        var atTarget = false
+        let samples = try repeating(config.reps) { _ in
+            var total = Sample(wallMs: 0, cpuMs: 0, userMs: 0, sysMs: 0)
+            for (i, tool) in ["iptables-restore", "ip6tables-restore"].enumerated() {
+                let file = atTarget ? texts[i].backward : texts[i].forward
+                let s = try ChildProcess.inNamespace(ns, [tool, "--noflush"], stdinPath: file).sample
+                total.wallMs += s.wallMs; total.cpuMs += s.cpuMs; total.userMs += s.userMs; total.sysMs += s.sysMs
+                total.maxRSSKB = max(total.maxRSSKB ?? 0, s.maxRSSKB ?? 0)
+            }
+            atTarget.toggle()
+            for ruleset in atTarget ? states.1 : states.0 { try verify(ns, ruleset, "kube-proxy dual-stack partial sync") }
+            return total
+        }
+        if atTarget {
+            for (i, tool) in ["iptables-restore", "ip6tables-restore"].enumerated() {
+                _ = try ChildProcess.inNamespace(ns, [tool, "--noflush"], stdinPath: texts[i].backward)
+            }
+        }
+        record(ScenarioResult(id: "kp-dual-partial-1", title: "kube-proxy dual-stack partial sync, 1 service changed (iptables-restore, then ip6tables-restore)",
+                              n: w.n, samples: samples, verified: true))
     }
 
     /// A running dual-stack agent's sync: both trackers fed the events, one reconcile (one transaction).

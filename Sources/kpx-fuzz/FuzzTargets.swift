@@ -38,12 +38,19 @@ enum FuzzTarget: String {
         _ = KubeProxyTextWriter().render(DesiredState.compute(state, settings: settings))
     }
 
-    /// iptables-restore text -> script -> applied to an empty ruleset -> rendered.
+    /// iptables-restore text -> script -> applied to an empty ruleset -> rendered; the same text
+    /// read as both families' (`# ipv4` / `# ipv6` sections, as `restore --ip-family all` reads it).
     static func restore(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
-        guard let script = try? RestoreParser.parse(text) else { return }
-        guard let ruleset = try? script.apply(to: Ruleset(family: .ipv4), noflush: false) else { return }
-        _ = SaveRenderer.render(ruleset)
+        if let script = try? RestoreParser.parse(text), let ruleset = try? script.apply(to: Ruleset(family: .ipv4), noflush: false) {
+            _ = SaveRenderer.render(ruleset)
+        }
+        guard let parts = try? FamilySections.split(text) else { return }
+        for part in parts {
+            guard let script = try? RestoreParser.parse(part.text, family: part.family),
+                  let ruleset = try? script.apply(to: Ruleset(family: part.family), noflush: false) else { continue }
+            _ = SaveRenderer.render(ruleset)
+        }
     }
 
     /// A netlink datagram -> NEWRULE messages -> AST rules -> iptables-save lines.
