@@ -29,6 +29,30 @@ struct DualStackTrafficTests {
         try expectAnswers(topology, from: ["pod2", "pod3"], phase: 1)
     }
 
+    /// UDP clients keeping their source ports stop reaching a removed endpoint in either family:
+    /// after the commit, the conntrack entries of UDP flows to endpoints the rules no longer use
+    /// are deleted in both families (without it, such flows kept going to pod1 until they timed out).
+    @Test func udpFlowsToARemovedEndpointAreClearedInBothFamilies() throws {
+        let topology = try Topology(pods: ["pod1": "10.244.1.11", "pod2": "10.244.1.12", "pod3": "10.244.1.13"],
+                                    ipv6: ["pod1": "fd00:10:244:1::11", "pod2": "fd00:10:244:1::12", "pod3": "fd00:10:244:1::13"])
+        defer { topology.stop() }
+        let flags = try NodeFlags(["--hostname-override", "node-a", "--node-ip", "192.168.100.1", "--node-ip", Topology.nodeIPv6,
+                                   "--cluster-cidr", "10.244.0.0/16", "--cluster-cidr", "fd00:10:244::/48"])
+        try topology.waitForServers()
+        #expect(try Kpx.reconcile(topology.node, [Self.before], flags).status == 0)
+        // Fixed source ports: 12 flows to each family's ClusterIP and NodePort.
+        let hosts = [("172.30.50.10", 53), ("192.168.100.1", 30053), ("fd00:30::50:10", 53), (Topology.nodeIPv6, 30053)]
+        let flows = hosts.enumerated().flatMap { index, target in (0..<12).map { (46000 + index * 100 + $0, target.0, target.1) } }
+        func probeAll() throws -> [String] { try flows.flatMap { try topology.probe("udp", $0.1, $0.2, count: 1, basePort: $0.0) } }
+        let before = try probeAll()
+        #expect(!before.contains("-") && before.contains("pod1"), "\(before)")
+        let update = try Kpx.reconcile(topology.node, [Self.after], flags)
+        #expect(update.status == 0 && update.stdout.contains("(10.244.1.11:5353)") && update.stdout.contains("([fd00:10:244:1::11]:5353)"),
+                "\(update.stdout)\(update.stderr)")
+        let after = try probeAll()
+        #expect(!after.contains("-") && !after.contains("pod1"), "same-port UDP flows still reach the removed endpoint: \(after)")
+    }
+
     /// Every target answers every probe, and the set of answering pods is exactly `pods`.
     func expectAnswers(_ topology: Topology, from pods: Set<String>, phase: Int,
                        sourceLocation: SourceLocation = #_sourceLocation) throws {
