@@ -107,13 +107,14 @@ public struct AgentRunner: Sendable {
     /// kube-proxy's conntrack sysctls and route_localnet; a setting the kernel refuses is logged
     /// once and does not stop the agent.
     func applySysctls(_ configuration: AgentConfiguration) {
+        // route_localnet is IPv4's: wanted when the IPv4 family (primary or not) serves localhost NodePorts.
+        let routeLocalnet = configuration.families.contains(where: NodeSysctls.wantsRouteLocalnet)
         let settings = NodeSysctls.settings(conntrack, cpus: ProcessInfo.processInfo.activeProcessorCount,
-                                            routeLocalnet: NodeSysctls.wantsRouteLocalnet(configuration.settings),
-                                            currentHashsize: NodeSysctls.currentHashsize())
+                                            routeLocalnet: routeLocalnet, currentHashsize: NodeSysctls.currentHashsize())
         for problem in NodeSysctls.apply(settings, netns: configuration.netns) {
             logger.warning("kernel setting not applied", metadata: ["setting": "\(problem)"])
         }
-        if NodeSysctls.wantsRouteLocalnet(configuration.settings) {
+        if routeLocalnet {
             logger.info("route_localnet=1 allows NodePorts on localhost; disable --iptables-localhost-nodeports or set --nodeport-addresses to avoid it")
         }
     }

@@ -34,7 +34,7 @@ public final class ProxyAgent: @unchecked Sendable {
         self.logger = logger
         self.counters = AgentCounters(metrics: metrics)
         self.health = HealthState(timeout: configuration.syncPeriod * 2)
-        self.serviceHealth = ServiceHealthServers(hosts: HealthCheckAddresses.hosts(settings: configuration.settings),
+        self.serviceHealth = ServiceHealthServers(hosts: HealthCheckAddresses.hosts(families: configuration.families),
                                                   health: health, metrics: metrics, logger: logger)
         let families = configuration.families.map(\.ipFamily)
         for family in families { _ = metrics.family(family) }

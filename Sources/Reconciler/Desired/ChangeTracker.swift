@@ -81,6 +81,9 @@ public struct ChangeTracker: Sendable {
 
     public mutating func upsert(slice: EndpointSliceModel) {
         let key = Self.key(slice)
+        // A tracker computes one family: a slice of the other family never changes its rules
+        // (on a dual-stack node the other family's tracker keeps it).
+        guard slice.addressFamily == settings.ipFamily else { return delete(slice: slice.name, namespace: slice.service.namespace) }
         var affected: Set<ServiceName> = [slice.service]
         if let old = slices[key] { affected.insert(old.service) }
         update(affected: affected) { $0.putSlice(key, slice) }
@@ -99,7 +102,9 @@ public struct ChangeTracker: Sendable {
     @discardableResult
     public mutating func update(to state: ClusterState) -> Set<ServiceName> {
         let newServices = Dictionary(state.services.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let newSlices = Dictionary(state.slices.map { (Self.key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let family = settings.ipFamily
+        let newSlices = Dictionary(state.slices.lazy.filter { $0.addressFamily == family }.map { (Self.key($0), $0) },
+                                   uniquingKeysWith: { a, _ in a })
         var affected = Set<ServiceName>()
         for name in Set(newServices.keys).union(services.keys) where newServices[name] != services[name] { affected.insert(name) }
         for key in Set(newSlices.keys).union(slices.keys) where newSlices[key] != slices[key] {

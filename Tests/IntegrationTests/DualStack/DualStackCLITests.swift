@@ -56,6 +56,16 @@ struct DualStackCLITests {
         #expect(try ns.save("ipv4").contains("KUBE-SERVICES") == false, "a dry run changed the tables")
     }
 
+    @Test func diffComparesEachFamily() throws {
+        let same = try Kpx.run(["diff", "--from", Self.cluster, "--to", Self.cluster, "--color", "never"] + Self.flags)
+        #expect(same.status == 0 && same.stdout == "ipv4: nothing to do\nipv6: nothing to do\n", "\(same.stdout)\(same.stderr)")
+        let other = Fixtures.root.appendingPathComponent("clusters/ipv6-nodeport.yaml").path
+        let changed = try Kpx.run(["diff", "--from", Self.cluster, "--to", other, "--color", "never"] + Self.flags)
+        #expect(changed.status == 2 && changed.stdout.contains("--- nat KUBE-SERVICES") && changed.stdout.contains("--- ip6 nat KUBE-SERVICES"),
+                "\(changed.stdout)")
+        #expect(changed.stdout.contains("\nipv4: ") && changed.stdout.contains("\nipv6: "))
+    }
+
     @Test func dumpAndRestoreHandleBothFamilies() throws {
         let source = try NetworkNamespace(), copy = try NetworkNamespace()
         #expect(try kpx(["--netns", source.name, "--nfacct", "false"]).status == 0)
