@@ -125,4 +125,35 @@ import ReconcilerTesting
         for ruleset in want { #expect(Planner.plan(observed: backend.state(of: ruleset.family), desired: ruleset).isEmpty) }
         #expect(backend.state(of: .ipv6).ruleset[table: .mangle] != nil, "the other writer's table survived")
     }
+
+    /// The engine's laws for two families over generated clusters: every accepted input converges
+    /// in one apply (one commit for both families), an in-sync state plans nothing, and a change
+    /// of every kind applied through the trackers equals a full recompute, again in one commit.
+    @Test(arguments: [1, 2, 3, 4] as [UInt64])
+    func generatedDualStackClustersConvergeInOneApply(seed: UInt64) throws {
+        let generator = ClusterGenerator(seed: seed)
+        let base = generator.cluster(services: 150)
+        let cluster = DualStackMirror.mirror(base)
+        var trackers = DualStackMirror.settings.map { ChangeTracker(settings: $0) }
+        for i in trackers.indices { trackers[i].update(to: cluster.state) }
+        let backend = InMemoryBackend(families: [Ruleset(family: .ipv4), Ruleset(family: .ipv6)])
+        let engine = ReconcileEngine(backend: backend, families: [.ipv4, .ipv6])
+        _ = try engine.reconcile(trackers.map(\.ruleset))
+        #expect(backend.commits == 1)
+        for tracker in trackers {
+            #expect(Planner.plan(observed: backend.state(of: tracker.settings.ipFamily), desired: tracker.ruleset).isEmpty)
+        }
+        for i in trackers.indices { trackers[i].clearUnappliedChanges() }
+        #expect(try engine.reconcile(trackers.map(\.ruleset)).allSatisfy { $0.plan.isEmpty })
+
+        let (target, change) = generator.changing(base, count: 8)
+        for i in trackers.indices { trackers[i].batch { t in for e in DualStackMirror.mirror(change) { e.apply(to: &t) } } }
+        _ = try engine.reconcile(trackers.map(\.ruleset), changes: trackers.map(\.unappliedChange))
+        #expect(backend.commits == 2)
+        for (i, settings) in DualStackMirror.settings.enumerated() {
+            let full = DesiredState.compute(DualStackMirror.mirror(target).state, settings: settings)
+            #expect(trackers[i].ruleset == full)
+            #expect(Planner.plan(observed: backend.state(of: settings.ipFamily), desired: full).isEmpty)
+        }
+    }
 }
