@@ -5,8 +5,6 @@ import Reconciler
 /// kube-proxy's sync metrics under kube-proxy's names, plus the agent's own (`kpx_reconcile_*`).
 public final class AgentMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
-    let networkProgramming: DurationHistogram
-    let lastQueuedTimestamp: Gauge
     let endpointChanges: Counter
     let serviceChanges: Counter
     let endpointChangesPending: Gauge
@@ -26,10 +24,6 @@ public final class AgentMetrics: Sendable {
     let livezOK: Counter
     let livezFailed: Counter
     let process: ProcessMetrics
-    let conntrackReconcileDuration: DurationHistogram
-    let conntrackReconcileDeleted: Counter
-    let noLocalInternal: Gauge
-    let noLocalExternal: Gauge
     let ctInvalidDropped: Counter
     let localhostNodePortsAccepted: Counter
     /// The `ip_family`-labelled series, per family (made at the first use of a family).
@@ -48,8 +42,6 @@ public final class AgentMetrics: Sendable {
         self.registry = registry
         let r = registry
         let d = Self.d
-        networkProgramming = r.makeDurationHistogram(descriptor: d("kubeproxy_network_programming_duration_seconds", "In Cluster Network Programming Latency in seconds"), buckets: Self.programmingBuckets)
-        lastQueuedTimestamp = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds", "The last time a sync of proxy rules was queued"))
         endpointChanges = r.makeCounter(descriptor: d("kubeproxy_sync_proxy_rules_endpoint_changes_total", "Cumulative proxy rules Endpoint changes"))
         serviceChanges = r.makeCounter(descriptor: d("kubeproxy_sync_proxy_rules_service_changes_total", "Cumulative proxy rules Service changes"))
         endpointChangesPending = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_endpoint_changes_pending", "Pending proxy rules Endpoint changes"))
@@ -69,10 +61,6 @@ public final class AgentMetrics: Sendable {
         livezOK = r.makeCounter(descriptor: d("kubeproxy_proxy_livez_total", "Cumulative proxy livez HTTP status"), labels: [("code", "200")])
         livezFailed = r.makeCounter(descriptor: d("kubeproxy_proxy_livez_total", "Cumulative proxy livez HTTP status"), labels: [("code", "503")])
         process = ProcessMetrics(registry: r)
-        conntrackReconcileDuration = r.makeDurationHistogram(descriptor: d("kubeproxy_conntrack_reconciler_sync_duration_seconds", "ReconcileConntrackFlowsLatency latency in seconds"), buckets: Self.syncBuckets)
-        conntrackReconcileDeleted = r.makeCounter(descriptor: d("kubeproxy_conntrack_reconciler_deleted_entries_total", "Cumulative conntrack flows deleted by conntrack reconciler"))
-        noLocalInternal = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_no_local_endpoints_total", "Number of services with a Local traffic policy and no endpoints"), labels: [("traffic_policy", "internal")])
-        noLocalExternal = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_no_local_endpoints_total", "Number of services with a Local traffic policy and no endpoints"), labels: [("traffic_policy", "external")])
         ctInvalidDropped = r.makeCounter(descriptor: d("kubeproxy_iptables_ct_state_invalid_dropped_packets_total", "packets dropped by iptables to work around conntrack problems"))
         localhostNodePortsAccepted = r.makeCounter(descriptor: d("kubeproxy_iptables_localhost_nodeports_accepted_packets_total", "Number of packets accepted on nodeports of loopback interface"))
     }

@@ -2,8 +2,9 @@ import Prometheus
 import Reconciler
 
 /// The series kube-proxy labels with `ip_family` (one set per family the agent proxies; a
-/// dual-stack node reports both): sync durations, the last sync time, rule counts and restore
-/// failures.
+/// dual-stack node reports both): sync durations, the last sync and queue times, rule counts,
+/// restore failures, network-programming latency, services without local endpoints and the
+/// conntrack reconciler's.
 final class FamilyMetrics: Sendable {
     let syncDuration: DurationHistogram
     let fullSyncDuration: DurationHistogram
@@ -15,6 +16,12 @@ final class FamilyMetrics: Sendable {
     let rulesLastFilter: Gauge
     let restoreFailures: Counter
     let partialRestoreFailures: Counter
+    let lastQueuedTimestamp: Gauge
+    let networkProgramming: DurationHistogram
+    let noLocalInternal: Gauge
+    let noLocalExternal: Gauge
+    let conntrackReconcileDuration: DurationHistogram
+    let conntrackReconcileDeleted: Counter
 
     init(_ family: IPFamily, registry r: PrometheusCollectorRegistry) {
         let d = AgentMetrics.d
@@ -35,6 +42,15 @@ final class FamilyMetrics: Sendable {
         restoreFailures = r.makeCounter(descriptor: d("kubeproxy_sync_proxy_rules_iptables_restore_failures_total", "Cumulative proxy iptables restore failures"), labels: [f])
         partialRestoreFailures = r.makeCounter(descriptor: d("kubeproxy_sync_proxy_rules_iptables_partial_restore_failures_total", "Cumulative proxy iptables partial restore failures"),
                                                labels: [f])
+        lastQueuedTimestamp = r.makeGauge(descriptor: d("kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds", "The last time a sync of proxy rules was queued"), labels: [f])
+        networkProgramming = r.makeDurationHistogram(descriptor: d("kubeproxy_network_programming_duration_seconds", "In Cluster Network Programming Latency in seconds"),
+                                                     labels: [f], buckets: AgentMetrics.programmingBuckets)
+        let noLocal = d("kubeproxy_sync_proxy_rules_no_local_endpoints_total", "Number of services with a Local traffic policy and no endpoints")
+        noLocalInternal = r.makeGauge(descriptor: noLocal, labels: [("traffic_policy", "internal"), f])
+        noLocalExternal = r.makeGauge(descriptor: noLocal, labels: [("traffic_policy", "external"), f])
+        conntrackReconcileDuration = r.makeDurationHistogram(descriptor: d("kubeproxy_conntrack_reconciler_sync_duration_seconds", "ReconcileConntrackFlowsLatency latency in seconds"),
+                                                             labels: [f], buckets: AgentMetrics.syncBuckets)
+        conntrackReconcileDeleted = r.makeCounter(descriptor: d("kubeproxy_conntrack_reconciler_deleted_entries_total", "Cumulative conntrack flows deleted by conntrack reconciler"), labels: [f])
     }
 
     /// Rules written by the last sync, per table (inserted and replaced rules).

@@ -26,8 +26,9 @@ struct ObjectStore {
     private(set) var pendingSlices: Set<ObjectKey> = []
     /// Whether every service must be recomputed (settings changed) rather than the pending ones.
     private(set) var needsFullUpdate = false
-    /// Earliest `last-change-trigger-time` of the pending endpoint changes, per service.
-    private(set) var triggerTimes: [ServiceName: Date] = [:]
+    /// Earliest `last-change-trigger-time` of the pending endpoint changes, per family (the
+    /// slice's address type) and service.
+    private(set) var triggerTimes: [IPFamily: [ServiceName: Date]] = [:]
     /// Raw events received (kube-proxy counts every update).
     private(set) var serviceEvents = 0
     private(set) var endpointEvents = 0
@@ -143,7 +144,9 @@ struct ObjectStore {
         pendingSlices.insert(key)
         for service in [old?.service, model?.service].compactMap({ $0 }) {
             pendingEndpoints.insert(service)
-            if let trigger { triggerTimes[service] = min(triggerTimes[service] ?? trigger, trigger) }
+            if let trigger, let family = model?.addressFamily ?? old?.addressFamily {
+                triggerTimes[family, default: [:]][service] = min(triggerTimes[family]?[service] ?? trigger, trigger)
+            }
         }
         return true
     }
@@ -157,8 +160,8 @@ struct PendingChanges {
     var endpoints: Set<ServiceName>
     /// Slices whose model changed (added, updated or removed).
     var slices: Set<ObjectKey>
-    /// Earliest `last-change-trigger-time` per service with endpoint changes.
-    var triggers: [ServiceName: Date]
+    /// Earliest `last-change-trigger-time` per family and service with endpoint changes.
+    var triggers: [IPFamily: [ServiceName: Date]]
     /// Every service must be recomputed.
     var full: Bool
 }

@@ -82,6 +82,8 @@ struct AgentDualStackTests {
         for family in ["IPv4", "IPv6"] {
             #expect(metrics.contains("kubeproxy_sync_proxy_rules_duration_seconds_count{ip_family=\"\(family)\"}"), "\(family)")
             #expect(metrics.contains("kubeproxy_sync_proxy_rules_iptables_total{table=\"nat\",ip_family=\"\(family)\"}"), "\(family)")
+            #expect(metrics.contains("kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds{ip_family=\"\(family)\"}"), "\(family)")
+            #expect(metrics.contains("kubeproxy_sync_proxy_rules_no_local_endpoints_total{traffic_policy=\"internal\",ip_family=\"\(family)\"} 0"), "\(family)")
         }
         await h.stop()
     }

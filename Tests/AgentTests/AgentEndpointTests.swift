@@ -70,7 +70,7 @@ struct AgentEndpointTests {
                        "kpx_reconcile_drift_repairs_total", "kpx_reconcile_generation_conflicts_total 0",
                        "process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds", "process_max_fds",
                        "process_start_time_seconds", "kubeproxy_sync_proxy_rules_iptables_last{table=\"nat\",ip_family=\"IPv4\"}",
-                       "kubeproxy_sync_proxy_rules_no_local_endpoints_total{traffic_policy=\"external\"} 0",
+                       "kubeproxy_sync_proxy_rules_no_local_endpoints_total{traffic_policy=\"external\",ip_family=\"IPv4\"} 0",
                        "kubeproxy_iptables_ct_state_invalid_dropped_packets_total", "kubeproxy_iptables_localhost_nodeports_accepted_packets_total",
                        "kubeproxy_proxy_healthz_total"] {
             #expect(scrape.body.contains(series), "missing \(series)")
@@ -80,8 +80,8 @@ struct AgentEndpointTests {
         // A single-stack node reports no IPv6 series.
         #expect(!scrape.body.contains("ip_family=\"IPv6\""))
         #expect(!scrape.body.contains("kpx_reconcile_drift_repairs_total 0"))
-        #expect(scrape.body.contains("kubeproxy_network_programming_duration_seconds_count 1"))
-        let sum = scrape.body.split(separator: "\n").first { $0.hasPrefix("kubeproxy_network_programming_duration_seconds_sum ") }
+        #expect(scrape.body.contains("kubeproxy_network_programming_duration_seconds_count{ip_family=\"IPv4\"} 1"))
+        let sum = scrape.body.split(separator: "\n").first { $0.hasPrefix("kubeproxy_network_programming_duration_seconds_sum{ip_family=\"IPv4\"} ") }
         #expect(sum.flatMap { Double($0.split(separator: " ")[1]) }.map { $0 >= 1.5 && $0 < 30 } == true, "\(sum ?? "no sum")")
         #expect(try await get("http://127.0.0.1:\(metricsPort)/proxyMode").body == "iptables")
 

@@ -46,8 +46,10 @@ import Testing
         defer { if writer.isRunning { writer.terminate() } }
 
         // A change every half second; each one made while the writer runs is programmed within
-        // 5 s (the storm lasts 30 s: nothing waits for it to end). How many rounds fall inside the
-        // storm depends on the machine's speed, so only a minimum is asked of that count.
+        // 10 s (the storm lasts 30 s and the periodic sync comes every 30 s: nothing waits for
+        // either; the latency itself is kpx-bench's `writers-*`, and under a fully loaded test
+        // run one change took just over 5 s). How many rounds fall inside the storm depends on
+        // the machine's speed, so only a minimum is asked of that count.
         var madeDuringStorm = 0, programmedDuringStorm = 0
         for round in 1...20 {
             let running = writer.isRunning
@@ -58,13 +60,13 @@ import Testing
             }
             h.api.upsert(cluster.slices[index])
             let desired = DesiredState.compute(cluster.state, settings: settings)
-            let programmed = await h.converges(to: desired, within: .seconds(5))
+            let programmed = await h.converges(to: desired, within: .seconds(10))
             if running { madeDuringStorm += 1; if programmed { programmedDuringStorm += 1 } }
             try await Task.sleep(for: .milliseconds(500))
         }
         #expect(madeDuringStorm >= 5, "only \(madeDuringStorm) changes were made while the writer ran")
         #expect(programmedDuringStorm == madeDuringStorm,
-                "\(madeDuringStorm - programmedDuringStorm) of \(madeDuringStorm) changes made during the storm were not programmed within 5 s")
+                "\(madeDuringStorm - programmedDuringStorm) of \(madeDuringStorm) changes made during the storm were not programmed within 10 s")
         writer.waitUntilExit()
         #expect(writer.terminationStatus == 0)
         let desired = DesiredState.compute(cluster.state, settings: settings)

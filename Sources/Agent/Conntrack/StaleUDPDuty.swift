@@ -29,14 +29,15 @@ struct StaleUDPDuty {
         let targets = UDPServiceTargets(desired)
         guard !targets.isEmpty, targets != cleaned else { return }
         let started = ContinuousClock.now
-        defer { metrics.conntrackReconcileDuration.record(ContinuousClock.now - started) }
+        let series = metrics.family(family)
+        defer { series.conntrackReconcileDuration.record(ContinuousClock.now - started) }
         do {
             if conntrack == nil { conntrack = try ConntrackClient(netns: netns) }
             let stale = try conntrack!.deleteStaleUDPFlows(targets, family: family)
             cleaned = targets
             if !stale.isEmpty {
                 metrics.conntrackDeleted.increment(by: Int64(stale.count))
-                metrics.conntrackReconcileDeleted.increment(by: Int64(stale.count))
+                series.conntrackReconcileDeleted.increment(by: Int64(stale.count))
                 logger.info("deleted stale UDP conntrack entries", metadata: ["count": "\(stale.count)"])
             }
         } catch {

@@ -11,19 +11,24 @@ struct HealthCheckDuty {
     /// Adds a sync's recomputed services (nil: all).
     mutating func changed(_ services: Set<ServiceName>?) { scope.add(services) }
 
-    /// Opens, closes and updates the ports for `store`'s Services, if anything relevant changed.
-    mutating func run(_ store: ObjectStore, settings: ProxySettings, servers: ServiceHealthServers,
+    /// Opens, closes and updates the ports for `store`'s Services, if anything relevant changed:
+    /// the ports answer with the primary family's local endpoints; the gauges count per family.
+    mutating func run(_ store: ObjectStore, families: [ProxySettings], primary: Int, servers: ServiceHealthServers,
                       metrics: AgentMetrics) async {
         let before = relevant
         guard scope.take({ before.contains($0) || store.serviceModels[$0].map(Self.matters) ?? false }) else { return }
         relevant = Set(store.serviceModels.values.lazy.filter(Self.matters).map(\.name))
         let services = store.serviceModels.values, slices = store.sliceModels.values
+        let settings = families[primary]
         await servers.sync(ServiceHealthChecks.targets(services: services, slices: slices,
                                                        family: settings.ipFamily, nodeName: settings.nodeName))
-        let none = ServiceHealthChecks.portsWithoutLocalEndpoints(services: services, slices: slices,
-                                                                  family: settings.ipFamily, nodeName: settings.nodeName)
-        metrics.noLocalInternal.set(to: Double(none.internal))
-        metrics.noLocalExternal.set(to: Double(none.external))
+        for settings in families {
+            let none = ServiceHealthChecks.portsWithoutLocalEndpoints(services: services, slices: slices,
+                                                                      family: settings.ipFamily, nodeName: settings.nodeName)
+            let gauges = metrics.family(settings.ipFamily)
+            gauges.noLocalInternal.set(to: Double(none.internal))
+            gauges.noLocalExternal.set(to: Double(none.external))
+        }
     }
 
     /// Whether a Service can have a health-check port or count in the no-local-endpoints gauge.

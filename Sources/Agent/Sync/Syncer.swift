@@ -62,7 +62,8 @@ final class Syncer {
         }
         metrics.serviceChangesPending.set(to: Double(store.pendingServices.count))
         metrics.endpointChangesPending.set(to: Double(store.pendingEndpoints.count))
-        metrics.lastQueuedTimestamp.set(to: Date().timeIntervalSince1970)
+        let now = Date().timeIntervalSince1970
+        for settings in configuration.families { metrics.family(settings.ipFamily).lastQueuedTimestamp.set(to: now) }
         if store.isSynced { parts.health.queued() }
     }
 
@@ -89,7 +90,8 @@ final class Syncer {
     func sync(_ reason: SyncReason) async -> Bool {
         guard program(reason) else { return false }
         // Health-check ports open and close in the sync that programs or removes their rules.
-        await healthDuty.run(store, settings: tracker.settings, servers: parts.serviceHealth, metrics: metrics)
+        await healthDuty.run(store, families: trackers.map(\.settings), primary: configuration.primaryIndex,
+                             servers: parts.serviceHealth, metrics: metrics)
         return true
     }
 
@@ -150,14 +152,18 @@ final class Syncer {
         lastTrim = .now
     }
 
-    /// Network-programming latency from each change's trigger time to now.
-    private func recordLatency(_ triggers: [ServiceName: Date]) {
-        for (service, trigger) in triggers {
-            let latency = Date().timeIntervalSince(trigger)
-            guard latency >= 0 else { continue }
-            metrics.networkProgramming.record(.milliseconds(Int64(latency * 1000)))
-            // kube-proxy logs the same at V(4).
-            logger.debug("Network programming", metadata: ["endpoint": "\(service)", "elapsed": "\(latency)"])
+    /// Network-programming latency from each change's trigger time to now, in the family of the
+    /// slices that changed (as each of kube-proxy's per-family proxiers records it).
+    private func recordLatency(_ triggers: [IPFamily: [ServiceName: Date]]) {
+        for (family, services) in triggers where trackers.contains(where: { $0.settings.ipFamily == family }) {
+            let histogram = metrics.family(family).networkProgramming
+            for (service, trigger) in services {
+                let latency = Date().timeIntervalSince(trigger)
+                guard latency >= 0 else { continue }
+                histogram.record(.milliseconds(Int64(latency * 1000)))
+                // kube-proxy logs the same at V(4).
+                logger.debug("Network programming", metadata: ["endpoint": "\(service)", "elapsed": "\(latency)"])
+            }
         }
     }
 

@@ -52,7 +52,7 @@ struct AgentConntrackTests {
         left = try entries(ns).joined(separator: "\n")
         #expect(left.contains("sport=1001") && left.contains("sport=1005"))
         #expect(h.agent.metrics.render().contains("kpx_reconcile_conntrack_entries_deleted_total 3"))
-        #expect(h.agent.metrics.render().contains("kubeproxy_conntrack_reconciler_deleted_entries_total 3"))
+        #expect(h.agent.metrics.render().contains("kubeproxy_conntrack_reconciler_deleted_entries_total{ip_family=\"IPv4\"} 3"))
         #expect(h.agent.metrics.render().contains("kubeproxy_conntrack_reconciler_sync_duration_seconds_count"))
 
         // A change that leaves every UDP service's endpoints as they were does not dump conntrack.
