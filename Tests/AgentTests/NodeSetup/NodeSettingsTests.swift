@@ -37,4 +37,31 @@ import Testing
         #expect(configuration.settings.localDetector == .cidr(CIDR("10.244.3.0/24")!))
         #expect(configuration.settings.topologyZone == "z1" && configuration.settings.nodeName == "n1")
     }
+
+    /// A node object with addresses of both families makes the agent dual-stack (issue 14): both
+    /// families' settings, the primary being the first address's family (kube-proxy's
+    /// GetNodeHostIPs order: InternalIP first), each with its own pod CIDR and node IP.
+    @Test(arguments: [(["192.168.0.7", "2001:db8::7"], IPFamily.ipv4), (["2001:db8::7", "192.168.0.7"], IPFamily.ipv6)])
+    func aDualStackNodeObjectMakesTheAgentProxyBothFamilies(addresses: [String], primary: IPFamily) throws {
+        let entries = addresses.map { "{\"type\": \"InternalIP\", \"address\": \"\($0)\"}" }.joined(separator: ", ")
+        let node = Data("""
+            {"metadata": {"name": "n1"}, "spec": {"podCIDRs": ["10.244.3.0/24", "fd00:10:3::/64"]},
+             "status": {"addresses": [\(entries)]}}
+            """.utf8)
+        var input = ProxySettingsInput()
+        input.hostnameOverride = "n1"
+        input.detectLocalMode = "NodeCIDR"
+        var configuration = AgentConfiguration(settings: try input.resolve())
+        #expect(configuration.families.count == 1)
+        var runner = AgentRunner(configuration: configuration, kubeconfig: nil, master: nil, servicesDir: nil,
+                                 metricsAddress: "", healthzAddress: "", pinnedZone: false, logger: Logger(label: "test"))
+        runner.settingsInput = input
+        try runner.complete(&configuration, from: try NodeInfo.parse(node, name: "n1"))
+        #expect(configuration.families.map(\.ipFamily) == [.ipv4, .ipv6])
+        #expect(configuration.settings.ipFamily == primary)
+        #expect(configuration.families[0].localDetector == .cidr(CIDR("10.244.3.0/24")!))
+        #expect(configuration.families[1].localDetector == .cidr(CIDR("fd00:10:3::/64")!))
+        #expect(configuration.families[1].primaryNodeIP == IPAddress("2001:db8::7"))
+        #expect(configuration.families.allSatisfy { $0.nodeName == "n1" })
+    }
 }
