@@ -12,7 +12,9 @@ swift build -c "$config" --product kpx-reconcile >&2
 bin=$PWD/.build/$config/kpx-reconcile
 ns=kpx-demo-$$
 ip netns add "$ns"
-trap 'ip netns delete "$ns" 2>/dev/null || true; echo; echo "cleanup: namespace $ns deleted"' EXIT
+ns6=kpx-demo6-$$
+ip netns add "$ns6"
+trap 'ip netns delete "$ns" 2>/dev/null || true; ip netns delete "$ns6" 2>/dev/null || true; echo; echo "cleanup: namespaces $ns, $ns6 deleted"' EXIT
 read -r -a node < examples/node.flags
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
@@ -40,3 +42,9 @@ ip netns exec "$ns" iptables-save -t nat | grep -E '10\.180\.0\.11|10\.180\.0\.1
 
 step "7. trace: where a packet from a pod to ns1/svc1 (172.30.0.41:80) goes, read from the live tables"
 run "$bin" trace --netns "$ns" --src 10.0.0.2 --dst 172.30.0.41 --dport 80
+
+step "8. A dual-stack node (node IPs of both families, no --ip-family): both families in ONE transaction"
+dual=(--hostname-override node-a --node-ip 192.168.0.2 --node-ip 2001:db8::2 --cluster-cidr 10.244.0.0/16,fd00:10::/64)
+run "$bin" --netns "$ns6" --services examples/dual-stack.yaml "${dual[@]}" --verify
+echo "\$ ip netns exec $ns6 ip6tables-save -t nat | grep -- '-A KUBE-SERVICES' | head -4"
+ip netns exec "$ns6" ip6tables-save -t nat | grep -- '-A KUBE-SERVICES' | head -4
