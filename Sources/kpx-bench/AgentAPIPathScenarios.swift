@@ -112,16 +112,21 @@ final class RunningAgent {
     private(set) var cluster: GeneratedCluster
     private var round = 0
 
-    init(runner: Runner, inputs: RealPathInputs) throws {
+    convenience init(runner: Runner, inputs: RealPathInputs) throws {
+        try self.init(runner: runner, cluster: runner.w.base, served: (inputs.services, inputs.slices), flags: BenchFlags.node)
+    }
+
+    /// An agent with `flags` served `cluster` (its objects already serialized as `served`).
+    init(runner: Runner, cluster: GeneratedCluster, served: (services: [(String, Data)], slices: [(String, Data)]),
+         flags: [String]) throws {
         namespaces = runner.namespaces
-        cluster = runner.w.base
+        self.cluster = cluster
         ns = try namespaces.make()
         _ = try ChildProcess.run(["ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up"])
-        server = BenchAPIServer(services: inputs.services, slices: inputs.slices, node: RealPathInputs.node)
+        server = BenchAPIServer(services: served.services, slices: served.slices, node: RealPathInputs.node)
         let server = self.server, ns = self.ns
         try blocking { try await server.start(netns: ns) }
-        process = try AgentProcess(netns: ns, apiPort: server.port, flags: BenchFlags.node,
-                                   logPath: runner.w.dir + "/agent-\(ns).log")
+        process = try AgentProcess(netns: ns, apiPort: server.port, flags: flags, logPath: runner.w.dir + "/agent-\(ns).log")
     }
 
     /// Replaces the first endpoint address of slice `index` and sends it with a trigger time of now.

@@ -12,6 +12,7 @@ import ReconcilerTesting
 extension Runner {
     func dualStackScenarios() throws {
         if wants("dual-agent-rss") { try agentMemory(dualStack: true) }
+        if wants("dual-agent-startup-api") { try dualAgentOnTheAPIPath() }
         guard wants("dual-incr-1") || wants("dual-floor-1") || wants("kp-dual-partial-1") else { return }
         let ns = try namespaces.make()
         defer { namespaces.remove(ns) }
@@ -129,6 +130,28 @@ extension Runner {
         }
         for ruleset in atTarget ? states.1 : states.0 { try verify(ns, ruleset, "dual-stack floor") }
         record(ScenarioResult(id: "dual-floor-1", title: "floor: both families' operations of the same change in one raw netlink batch",
+                              n: w.n, samples: samples, verified: true))
+    }
+
+    /// The real agent binary on a dual-stack node, on the API path: process start to the first
+    /// completed sync (both families, one transaction), and its RSS then (`VmRSS`) and at its peak.
+    private func dualAgentOnTheAPIPath() throws {
+        let cluster = DualStackMirror.mirror(w.base)
+        let served = RealPathInputs.served(cluster)
+        let flags = BenchFlags.node + ["--node-ip", DualStackMirror.ipv6(ClusterGenerator.nodeIP), "--cluster-cidr", "fd00::a:0:0:0/80"]
+        let desired = DualStackMirror.settings.map { DesiredState.compute(cluster.state, settings: $0) }
+        var samples: [Sample] = []
+        for _ in 0..<max(1, config.slowReps) {
+            let agent = try RunningAgent(runner: self, cluster: cluster, served: served, flags: flags)
+            defer { agent.stop() }
+            try agent.process.wait(timeout: 600, "first sync") { agent.process.firstSync != nil }
+            let wall = (agent.process.firstSync!.at - agent.process.started.timeIntervalSince1970) * 1000
+            for ruleset in desired { try verify(agent.ns, ruleset, "dual-stack agent start-up") }
+            var s = Sample(wallMs: wall, cpuMs: agent.process.cpuMs, userMs: 0, sysMs: 0, maxRSSKB: agent.process.memoryKB("VmHWM"))
+            s.extra["rssAfterStartKB"] = agent.process.memoryKB("VmRSS").map(Double.init)
+            samples.append(s)
+        }
+        record(ScenarioResult(id: "dual-agent-startup-api", title: "dual-stack agent on the API path: process start to first completed sync (both families, one transaction)",
                               n: w.n, samples: samples, verified: true))
     }
 }

@@ -64,14 +64,22 @@ struct RealPathInputs {
         yamlPath = w.dir + "/cluster.yaml"
         try yaml.write(to: URL(fileURLWithPath: yamlPath))
         try json.write(to: URL(fileURLWithPath: w.dir + "/cluster.json"))
-        func keyed(_ objects: [[String: Any]]) -> [(String, Data)] {
-            objects.map { o in
-                let meta = o["metadata"] as? [String: Any] ?? [:]
-                return ("\(meta["namespace"] as? String ?? "")/\(meta["name"] as? String ?? "")", APIObjectJSON.data(o))
-            }
+        self.services = Self.keyed(services)
+        self.slices = Self.keyed(slices)
+    }
+
+    /// API objects keyed `namespace/name`, serialized as the API server sends them.
+    static func keyed(_ objects: [[String: Any]]) -> [(String, Data)] {
+        objects.map { o in
+            let meta = o["metadata"] as? [String: Any] ?? [:]
+            return ("\(meta["namespace"] as? String ?? "")/\(meta["name"] as? String ?? "")", APIObjectJSON.data(o))
         }
-        self.services = keyed(services)
-        self.slices = keyed(slices)
+    }
+
+    /// `cluster`'s Services and EndpointSlices keyed for the API server (no files written).
+    static func served(_ cluster: GeneratedCluster) -> (services: [(String, Data)], slices: [(String, Data)]) {
+        let all = objects(cluster)
+        return (keyed(Array(all[..<cluster.services.count])), keyed(Array(all[cluster.services.count...])))
     }
 
     static let node = APIObjectJSON.data([
