@@ -12,13 +12,24 @@ struct DualStackTrafficTests {
     static let after = Fixtures.root.appendingPathComponent("traffic/dual-after.yaml").path
     static let targets = [("172.30.50.10", 80), ("192.168.100.1", 30080), ("fd00:30::50:10", 80), (Topology.nodeIPv6, 30080)]
 
-    @Test func clusterIPAndNodePortOfBothFamiliesFollowAnEndpointUpdate() throws {
+    /// Three pods with an address of each family, their servers answering.
+    static func topology() throws -> Topology {
         let topology = try Topology(pods: ["pod1": "10.244.1.11", "pod2": "10.244.1.12", "pod3": "10.244.1.13"],
                                     ipv6: ["pod1": "fd00:10:244:1::11", "pod2": "fd00:10:244:1::12", "pod3": "fd00:10:244:1::13"])
+        do { try topology.waitForServers() } catch { topology.stop(); throw error }
+        return topology
+    }
+
+    /// The node's flags: node IPs and cluster CIDRs of both families, no --ip-family.
+    static func flags() throws -> NodeFlags {
+        try NodeFlags(["--hostname-override", "node-a", "--node-ip", "192.168.100.1", "--node-ip", Topology.nodeIPv6,
+                       "--cluster-cidr", "10.244.0.0/16", "--cluster-cidr", "fd00:10:244::/48"])
+    }
+
+    @Test func clusterIPAndNodePortOfBothFamiliesFollowAnEndpointUpdate() throws {
+        let topology = try Self.topology()
         defer { topology.stop() }
-        let flags = try NodeFlags(["--hostname-override", "node-a", "--node-ip", "192.168.100.1", "--node-ip", Topology.nodeIPv6,
-                                   "--cluster-cidr", "10.244.0.0/16", "--cluster-cidr", "fd00:10:244::/48"])
-        try topology.waitForServers()
+        let flags = try Self.flags()
 
         let first = try Kpx.reconcile(topology.node, [Self.before], flags)
         #expect(first.status == 0 && first.stdout.contains("ipv4: +") && first.stdout.contains("ipv6: +"), "\(first.stdout)\(first.stderr)")
@@ -33,12 +44,9 @@ struct DualStackTrafficTests {
     /// after the commit, the conntrack entries of UDP flows to endpoints the rules no longer use
     /// are deleted in both families (without it, such flows kept going to pod1 until they timed out).
     @Test func udpFlowsToARemovedEndpointAreClearedInBothFamilies() throws {
-        let topology = try Topology(pods: ["pod1": "10.244.1.11", "pod2": "10.244.1.12", "pod3": "10.244.1.13"],
-                                    ipv6: ["pod1": "fd00:10:244:1::11", "pod2": "fd00:10:244:1::12", "pod3": "fd00:10:244:1::13"])
+        let topology = try Self.topology()
         defer { topology.stop() }
-        let flags = try NodeFlags(["--hostname-override", "node-a", "--node-ip", "192.168.100.1", "--node-ip", Topology.nodeIPv6,
-                                   "--cluster-cidr", "10.244.0.0/16", "--cluster-cidr", "fd00:10:244::/48"])
-        try topology.waitForServers()
+        let flags = try Self.flags()
         #expect(try Kpx.reconcile(topology.node, [Self.before], flags).status == 0)
         // Fixed source ports: 12 flows to each family's ClusterIP and NodePort.
         let hosts = [("172.30.50.10", 53), ("192.168.100.1", 30053), ("fd00:30::50:10", 53), (Topology.nodeIPv6, 30053)]
