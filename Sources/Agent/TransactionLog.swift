@@ -8,25 +8,23 @@ import Synchronization
 /// that changed since a known generation.
 final class TransactionLog: Sendable {
     private struct State {
-        var logs: [IPFamily: ChainChangeLog]
+        var log: ChainChangeLog
         /// Bumped when events were lost: everything before is unknown.
         var epoch = 0
     }
     private let state: Mutex<State>
 
     init(families: [IPFamily], tables: [TableName] = [.filter, .nat]) {
-        state = Mutex(State(logs: Dictionary(uniqueKeysWithValues: families.map { ($0, ChainChangeLog(family: $0, tables: tables)) })))
+        state = Mutex(State(log: ChainChangeLog(families: families, tables: tables)))
     }
 
     convenience init(family: IPFamily, tables: [TableName] = [.filter, .nat]) { self.init(families: [family], tables: tables) }
 
     var epoch: Int { state.withLock { $0.epoch } }
 
-    func record(_ transaction: NftTransaction) {
-        state.withLock { s in for key in s.logs.keys { s.logs[key]!.record(transaction) } }
-    }
+    func record(_ transaction: NftTransaction) { state.withLock { $0.log.record(transaction) } }
 
-    func lost() { state.withLock { s in for key in s.logs.keys { s.logs[key]!.forget() }; s.epoch += 1 } }
+    func lost() { state.withLock { $0.log.forget(); $0.epoch += 1 } }
 
     /// The chains of `family` touched by generations `after+1 ... through`, waiting up to `wait`
     /// for notifications still in flight; nil when some generation is unknown or not patchable.
@@ -35,8 +33,8 @@ final class TransactionLog: Sendable {
         let deadline = ContinuousClock.now + wait
         while true {
             let result = state.withLock { s -> (done: Bool, chains: [ChainRef: ChainFate]?) in
-                guard s.epoch == epoch, let log = s.logs[family] else { return (true, nil) }
-                let (chains, missing) = log.merged(from: after, to: through)
+                guard s.epoch == epoch else { return (true, nil) }
+                let (chains, missing) = s.log.merged(family: family, from: after, to: through)
                 return (!missing, chains)
             }
             if result.done { return result.chains }

@@ -129,12 +129,13 @@ final class RunningAgent {
         process = try AgentProcess(netns: ns, apiPort: server.port, flags: flags, logPath: runner.w.dir + "/agent-\(ns).log")
     }
 
-    /// Replaces the first endpoint address of slice `index` and sends it with a trigger time of now.
-    func change(sliceAt index: Int) {
+    /// Replaces the first endpoint address of slice `index` (with `address`, or a fresh IPv4 one)
+    /// and sends it with a trigger time of now.
+    func change(sliceAt index: Int, to address: String? = nil) {
         round += 1
         var slice = cluster.slices[index]
         if var endpoints = slice.endpoints, !endpoints.isEmpty {
-            endpoints[0].addresses = ["10.250.\(round / 250 % 250).\(round % 250 + 1)"]
+            endpoints[0].addresses = [address ?? "10.250.\(round / 250 % 250).\(round % 250 + 1)"]
             slice.endpoints = endpoints
         }
         cluster.slices[index] = slice

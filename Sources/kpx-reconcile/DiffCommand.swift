@@ -21,24 +21,11 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         let before = try DesiredInput.load(files: from, proxy: proxy, strict: strict)
         let after = try DesiredInput.load(files: to, proxy: proxy, strict: strict)
-        let pairs = zip(before.rulesets, after.rulesets).map { old, new in
+        let plans = FamilyPlans(zip(before.rulesets, after.rulesets).map { old, new in
             let observed = ObservedRuleset.numbering(old)
             return (plan: Planner.plan(observed: observed, desired: new), observed: observed)
-        }
-        let dual = pairs.count > 1
-        if output == .json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let documents = pairs.map { PlanDocument($0.plan, observed: $0.observed) }
-            let data = dual ? try encoder.encode(Dictionary(uniqueKeysWithValues: zip(pairs.map(\.plan.family.rawValue), documents)))
-                            : try encoder.encode(documents[0])
-            print(String(decoding: data, as: UTF8.self))
-        } else {
-            let renderer = PlanRenderer(color: color.enabled, labelsFamily: dual)
-            for (plan, observed) in pairs {
-                print(stat ? renderer.stat(plan, observed: observed) : renderer.render(plan, observed: observed), terminator: "")
-            }
-        }
-        if pairs.contains(where: { !$0.plan.isEmpty }) { throw ExitCode(2) }
+        })
+        print(output == .json ? try plans.json() : plans.text(color: color.enabled, stat: stat), terminator: output == .json ? "\n" : "")
+        if plans.changes { throw ExitCode(2) }
     }
 }

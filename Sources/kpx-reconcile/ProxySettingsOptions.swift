@@ -81,15 +81,14 @@ struct ProxySettingsOptions: ParsableArguments {
     }
 
     /// Reads `--config` (if any), applies the flags over it and validates: the primary family's settings.
-    func settings() throws -> ProxySettings {
-        do { return try input().resolve() } catch let e as SettingsError {
-            throw ValidationError(e.description)
-        }
-    }
+    func settings() throws -> ProxySettings { try validated { try $0.resolve() } }
 
     /// The settings of every family the node proxies (`--ip-family`, or the node IPs' families).
-    func families() throws -> NodeFamilies {
-        do { return try input().resolveFamilies() } catch let e as SettingsError {
+    func families() throws -> NodeFamilies { try validated { try $0.resolveFamilies() } }
+
+    /// `body` on the settings as given, a refused setting reported as a usage problem.
+    private func validated<T>(_ body: (ProxySettingsInput) throws -> T) throws -> T {
+        do { return try body(try input()) } catch let e as SettingsError {
             throw ValidationError(e.description)
         }
     }

@@ -84,34 +84,11 @@ struct ReconcileCommand: ParsableCommand {
     /// One family: as always. Several: JSON keyed by family; text one block per family, each
     /// summary labelled with its family.
     private func report(_ outcomes: [ReconcileOutcome], elapsed: Duration) throws {
-        let dual = outcomes.count > 1
-        if output == .json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let documents = outcomes.map { PlanDocument($0.plan, observed: $0.observed) }
-            let data = dual ? try encoder.encode(Dictionary(uniqueKeysWithValues: zip(outcomes.map(\.plan.family.rawValue), documents)))
-                            : try encoder.encode(documents[0])
-            print(String(decoding: data, as: UTF8.self))
-            return
-        }
-        let renderer = PlanRenderer(color: color.enabled, labelsFamily: dual)
-        if dryRun {
-            for outcome in outcomes {
-                let observed = outcome.observed ?? ObservedRuleset(ruleset: Ruleset(family: outcome.plan.family))
-                print(stat ? renderer.stat(outcome.plan, observed: observed) : renderer.render(outcome.plan, observed: observed), terminator: "")
-            }
-            return
-        }
+        let plans = FamilyPlans(outcomes), dual = plans.labelled
+        if output == .json { return print(try plans.json()) }
+        if dryRun { return print(plans.text(color: color.enabled, stat: stat), terminator: "") }
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-        let what: String
-        if !outcomes.contains(where: \.applied) {
-            what = "in sync: nothing to do"
-        } else if dual {
-            let parts = outcomes.map { "\($0.plan.family.rawValue): \($0.plan.isEmpty ? "nothing to do" : "\($0.plan.summary)")" }
-            what = "applied \(parts.joined(separator: "; ")) in one transaction"
-        } else {
-            what = "applied \(outcomes[0].plan.summary) in one transaction"
-        }
+        let what = outcomes.contains(where: \.applied) ? "applied \(plans.summary) in one transaction" : "in sync: nothing to do"
         let retries = outcomes[0].retries
         print(String(format: "%@ (%.1f ms%@)", what, ms, retries > 0 ? ", \(retries) retries after concurrent changes" : ""))
         for outcome in outcomes {

@@ -46,16 +46,12 @@ struct RestoreCommand: ParsableCommand {
         } catch {
             throw CLIError("restore: \(error)")
         }
-        let labelled = scripts.count > 1
+        let plans = FamilyPlans(outcomes)
         if dryRun {
-            let renderer = PlanRenderer(color: color.enabled, labelsFamily: labelled)
-            for outcome in outcomes {
-                print(renderer.render(outcome.plan, observed: outcome.observed ?? ObservedRuleset(ruleset: Ruleset(family: outcome.plan.family))), terminator: "")
-            }
-            if outcomes.contains(where: { !$0.plan.isEmpty }) { throw ExitCode(2) }
+            print(plans.text(color: color.enabled), terminator: "")
+            if plans.changes { throw ExitCode(2) }
         } else if outcomes.contains(where: \.applied) {
-            let parts = outcomes.map { (labelled ? "\($0.plan.family.rawValue): " : "") + ($0.plan.isEmpty ? "nothing to do" : "\($0.plan.summary)") }
-            print("restored: \(parts.joined(separator: "; ")) in one transaction")
+            print("restored: \(plans.summary) in one transaction")
         } else {
             print("restored: nothing to do (the live tables already match)")
         }

@@ -9,7 +9,7 @@ import Reconciler
 /// the family's wildcard on a single-stack one (so a node without IPv6 still binds).
 enum HealthCheckAddresses {
     static func hosts(families: [ProxySettings]) -> @Sendable () -> [String] {
-        let wildcard = families.count > 1 ? "::" : families.first?.ipFamily == .ipv6 ? "::" : "0.0.0.0"
+        let wildcard = families.contains { $0.ipFamily == .ipv6 } ? "::" : "0.0.0.0"
         let addresses = families.map { settings in
             NodePortAddresses(settings.nodePortAddresses, family: settings.ipFamily,
                               primaryNodeIP: settings.nodeIPs.first { $0.family == settings.ipFamily })

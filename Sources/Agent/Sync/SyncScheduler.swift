@@ -14,6 +14,8 @@ struct SyncScheduler {
     private var failures = 0
     private var driftPending = false
     private var initialDone = false
+    /// The change sync under way began a burst (`ChangePacing.isolated`).
+    private var isolatedStart = false
 
     init(configuration: AgentConfiguration, now: ContinuousClock.Instant = .now) {
         self.configuration = configuration
@@ -47,6 +49,7 @@ struct SyncScheduler {
     /// A sync for `reason` is starting at `now`; returns whether it includes a drift repair.
     mutating func starting(_ reason: SyncReason, at now: ContinuousClock.Instant) -> Bool {
         defer { driftPending = false }
+        isolatedStart = reason == .changes && configuration.pacing.isolated(start: now, earliest: nextChangeSync)
         if driftPending { lastDriftSync = now }
         if reason == .initial || reason == .periodic || reason == .retry { nextVerify = now + configuration.syncPeriod }
         return driftPending
@@ -54,7 +57,7 @@ struct SyncScheduler {
 
     /// The sync that started at `start` ended at `end`, successfully or not.
     mutating func finished(_ reason: SyncReason, ok: Bool, start: ContinuousClock.Instant, end: ContinuousClock.Instant) {
-        nextChangeSync = configuration.pacing.next(after: reason, from: start, to: end)
+        nextChangeSync = configuration.pacing.next(after: reason, from: start, to: end, isolated: isolatedStart)
         if ok {
             initialDone = true
             failures = 0

@@ -18,6 +18,8 @@ final class Syncer {
     private let engine: ReconcileEngine
     private let parts: SyncerParts
     private var healthDuty = HealthCheckDuty()
+    /// The `ip_family` series of each family (looked up once: every watch event sets one).
+    private let familySeries: [FamilyMetrics]
     /// One per family (stale UDP flows are per family in conntrack too).
     private var udpDuties: [StaleUDPDuty] = []
     /// The nfacct objects exist (checked again after any failure).
@@ -30,6 +32,7 @@ final class Syncer {
         self.engine = engine
         self.parts = parts
         trackers = configuration.families.map { ChangeTracker(settings: $0) }
+        familySeries = configuration.families.map { parts.counters.metrics.family($0.ipFamily) }
         if parts.cleansConntrack {
             udpDuties = configuration.families.map { StaleUDPDuty(netns: configuration.netns, family: $0.ipFamily) }
         }
@@ -63,7 +66,7 @@ final class Syncer {
         metrics.serviceChangesPending.set(to: Double(store.pendingServices.count))
         metrics.endpointChangesPending.set(to: Double(store.pendingEndpoints.count))
         let now = Date().timeIntervalSince1970
-        for settings in configuration.families { metrics.family(settings.ipFamily).lastQueuedTimestamp.set(to: now) }
+        for series in familySeries { series.lastQueuedTimestamp.set(to: now) }
         if store.isSynced { parts.health.queued() }
     }
 

@@ -23,38 +23,41 @@ extension NftTransaction {
     }
 }
 
-/// Which chains each recent transaction changed, by generation (bounded), and the merged
-/// changes over a run of generations. Not thread-safe: the owner serializes access.
+/// Which chains each recent transaction changed, per family and generation (bounded), and the
+/// merged changes of one family over a run of generations. Not thread-safe: the owner serializes
+/// access.
 public struct ChainChangeLog: Sendable {
-    public let family: UInt8
+    public let families: [IPFamily]
     public let tables: [String: TableName]
-    private var byGeneration: [UInt32: [ChainRef: ChainFate]?] = [:]
+    private var byGeneration: [UInt32: [IPFamily: [ChainRef: ChainFate]?]] = [:]
     /// Generations kept.
     public static let capacity = 4096
 
-    public init(family: IPFamily, tables: [TableName]) {
-        self.family = family == .ipv4 ? 2 : 10
+    public init(families: [IPFamily], tables: [TableName]) {
+        self.families = families
         self.tables = Dictionary(uniqueKeysWithValues: tables.map { ($0.rawValue, $0) })
     }
 
     /// Records one transaction.
     public mutating func record(_ transaction: NftTransaction) {
-        byGeneration[transaction.generation] = transaction.touchedChains(family: family, tables: tables)
+        var entry: [IPFamily: [ChainRef: ChainFate]?] = [:]
+        for family in families { entry[family] = transaction.touchedChains(family: family == .ipv4 ? 2 : 10, tables: tables) }
+        byGeneration[transaction.generation] = entry
         if byGeneration.count > Self.capacity, let oldest = byGeneration.keys.min() { byGeneration[oldest] = nil }
     }
 
     /// Forgets everything (notifications were lost).
     public mutating func forget() { byGeneration = [:] }
 
-    /// The merged changes of generations `from+1 ... to`; nil when one is unknown or not followable.
-    /// `missing` tells a generation not recorded yet from one that cannot be followed.
-    public func merged(from: UInt32, to: UInt32) -> (chains: [ChainRef: ChainFate]?, missing: Bool) {
+    /// The merged changes of `family` in generations `from+1 ... to`; nil when one is unknown or
+    /// not followable. `missing` tells a generation not recorded yet from one that cannot be followed.
+    public func merged(family: IPFamily, from: UInt32, to: UInt32) -> (chains: [ChainRef: ChainFate]?, missing: Bool) {
         var all: [ChainRef: ChainFate] = [:]
         var generation = from
         while generation != to {
             generation &+= 1
             guard let entry = byGeneration[generation] else { return (nil, true) }
-            guard let chains = entry else { return (nil, false) }
+            guard let followed = entry[family], let chains = followed else { return (nil, false) }
             for (ref, fate) in chains { ChainFate.merge(&all, ref, fate) }
         }
         return (all, false)
@@ -66,12 +69,12 @@ public struct ChainChangeLog: Sendable {
 /// socket when asked sees every transaction up to the generation just read.
 public final class ChangeFollower {
     private let socket: NftEventSocket
-    private var logs: [IPFamily: ChainChangeLog]
+    private var log: ChainChangeLog
 
     /// Subscribes in `netns`; only transactions after this point can be followed.
     public init(netns: String?, families: [IPFamily], tables: [TableName] = [.filter, .nat]) throws {
         socket = try NftEventSocket(netns: netns)
-        logs = Dictionary(uniqueKeysWithValues: families.map { ($0, ChainChangeLog(family: $0, tables: tables)) })
+        log = ChainChangeLog(families: families, tables: tables)
     }
 
     public convenience init(netns: String?, family: IPFamily, tables: [TableName] = [.filter, .nat]) throws {
@@ -82,11 +85,11 @@ public final class ChangeFollower {
     public func changedChains(family: IPFamily, from: UInt32, to: UInt32) throws -> [ChainRef: ChainFate]? {
         switch try socket.next(timeoutMilliseconds: 0) {
         case .overrun:
-            for key in logs.keys { logs[key]!.forget() }
+            log.forget()
             return nil
         case .transactions(let list):
-            for transaction in list { for key in logs.keys { logs[key]!.record(transaction) } }
+            for transaction in list { log.record(transaction) }
         }
-        return logs[family]?.merged(from: from, to: to).chains
+        return log.merged(family: family, from: from, to: to).chains
     }
 }

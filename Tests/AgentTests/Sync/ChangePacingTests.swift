@@ -21,6 +21,19 @@ import Testing
         #expect(pacing.next(after: .changes, from: start, to: start + .milliseconds(300)) == start + .milliseconds(450))
     }
 
+    /// The sync after an isolated change sync goes at once (the rest of its burst: the other
+    /// family's slice of one pod change); the one after that is paced again.
+    @Test func theSyncAfterAnIsolatedChangeSyncIsNotHeldBack() {
+        let pacing = ChangePacing.default
+        #expect(pacing.isolated(start: start, earliest: nil))
+        #expect(pacing.isolated(start: start + .seconds(1), earliest: start))
+        #expect(pacing.isolated(start: start + .milliseconds(100), earliest: start))
+        #expect(!pacing.isolated(start: start + .milliseconds(3), earliest: start), "held back until `earliest`")
+        #expect(pacing.next(after: .changes, from: start, to: start + .milliseconds(5), isolated: true) == start + .milliseconds(5))
+        #expect(pacing.next(after: .changes, from: start, to: start + .milliseconds(5), isolated: false) == start + .milliseconds(250))
+        #expect(!ChangePacing.fixed(.seconds(1)).isolated(start: start + .seconds(9), earliest: start))
+    }
+
     /// A 5 s start-up sync does not make the first change wait another 5 s.
     @Test func latencyFirstDoesNotPaceByStartUpOrVerification() {
         let pacing = ChangePacing.default
